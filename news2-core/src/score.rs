@@ -1,0 +1,261 @@
+//! The result of scoring: per-parameter scores, total, risk, response and red flags.
+
+use crate::chart::{self, table};
+use crate::{
+    ClinicalResponse, ClinicalRisk, Parameter, ParameterSet, PartialVitals, Spo2Scale, Temperature,
+    Vitals,
+};
+
+/// The score of each of the seven parameters (0–3 each).
+///
+/// ```
+/// use news2_core::{Parameter, ParameterScores};
+/// let s = ParameterScores { respiration_rate: 3, pulse: 1, ..Default::default() };
+/// assert_eq!(s.total(), 4);
+/// assert_eq!(s.get(Parameter::Pulse), 1);
+/// assert_eq!(s.red().iter().collect::<Vec<_>>(), [Parameter::RespirationRate]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ParameterScores {
+    /// Respiration rate score.
+    pub respiration_rate: u8,
+    /// SpO2 score, on the scale recorded in the result.
+    pub spo2: u8,
+    /// Air (0) or supplemental oxygen (2).
+    pub on_oxygen: u8,
+    /// Systolic blood pressure score.
+    pub systolic_bp: u8,
+    /// Pulse score.
+    pub pulse: u8,
+    /// Consciousness score.
+    pub consciousness: u8,
+    /// Temperature score.
+    pub temperature: u8,
+}
+
+impl ParameterScores {
+    /// The scores in chart order.
+    pub const fn as_array(&self) -> [u8; 7] {
+        [
+            self.respiration_rate,
+            self.spo2,
+            self.on_oxygen,
+            self.systolic_bp,
+            self.pulse,
+            self.consciousness,
+            self.temperature,
+        ]
+    }
+
+    /// The score of one parameter.
+    pub const fn get(&self, p: Parameter) -> u8 {
+        self.as_array()[p.index()]
+    }
+
+    /// The aggregate score (0–20).
+    pub const fn total(&self) -> u8 {
+        let a = self.as_array();
+        a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6]
+    }
+
+    /// The parameters scoring 3 ("red" on the chart).
+    pub fn red(&self) -> ParameterSet {
+        let a = self.as_array();
+        Parameter::ALL.into_iter().filter(|p| a[p.index()] == 3).collect()
+    }
+}
+
+/// A complete NEWS2 result.
+///
+/// ```
+/// use news2_core::{ClinicalRisk, MonitoringFrequency, Parameter, RawVitals, Spo2Scale, Vitals};
+///
+/// let raw = RawVitals {
+///     respiration_rate: Some(26.0), spo2: Some(97.0), systolic_bp: Some(120.0),
+///     pulse: Some(70.0), consciousness: Some("A"), temperature: Some(37.0),
+///     ..RawVitals::default()
+/// };
+/// let score = Vitals::from_raw(&raw)?.score();
+/// assert_eq!(score.total, 3);
+/// assert_eq!(score.risk, ClinicalRisk::LowMedium);
+/// assert_eq!(score.response.monitoring, MonitoringFrequency::Hourly);
+/// assert!(score.red.contains(Parameter::RespirationRate));
+/// assert_eq!(score.scale, Spo2Scale::Scale1);
+/// # Ok::<(), news2_core::VitalsError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct News2Score {
+    /// Per-parameter scores.
+    pub parameters: ParameterScores,
+    /// Aggregate score, 0–20.
+    pub total: u8,
+    /// Chart 3 clinical risk.
+    pub risk: ClinicalRisk,
+    /// Chart 4 clinical response.
+    pub response: ClinicalResponse,
+    /// Parameters scoring 3.
+    pub red: ParameterSet,
+    /// The SpO2 scale the score used.
+    pub scale: Spo2Scale,
+}
+
+impl News2Score {
+    /// Assembles a result from per-parameter scores (Charts 3 and 4 follow from them).
+    pub fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
+        let total = parameters.total();
+        let red = parameters.red();
+        Self {
+            parameters,
+            total,
+            risk: ClinicalRisk::from_total(total, !red.is_empty()),
+            response: ClinicalResponse::for_total(total, !red.is_empty()),
+            red,
+            scale,
+        }
+    }
+}
+
+/// The score of an incomplete observation set. Missing parameters are listed, never
+/// scored; `total` counts only what was measured, so it is a lower bound.
+///
+/// ```
+/// use news2_core::{ClinicalRisk, Parameter, PartialVitals, Pulse};
+///
+/// let s = PartialVitals { pulse: Some(Pulse::new(135)?), ..Default::default() }.score();
+/// assert_eq!(s.parameters.pulse, Some(3));
+/// assert_eq!(s.parameters.spo2, None);
+/// assert_eq!(s.total, 3);
+/// assert!(!s.complete());
+/// assert_eq!(s.minimum_risk(), ClinicalRisk::LowMedium);
+/// # Ok::<(), news2_core::VitalsError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PartialScore {
+    /// Per-parameter scores; `None` where the parameter is missing.
+    pub parameters: PartialParameterScores,
+    /// Sum of the known scores.
+    pub total: u8,
+    /// The parameters that were not measured.
+    pub missing: ParameterSet,
+    /// Known parameters scoring 3.
+    pub red: ParameterSet,
+    /// The SpO2 scale used.
+    pub scale: Spo2Scale,
+}
+
+impl PartialScore {
+    /// Whether every parameter was present.
+    pub const fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// The least severe risk consistent with what is known: the real risk is this or
+    /// worse, since a missing parameter can only add to the total.
+    pub const fn minimum_risk(&self) -> ClinicalRisk {
+        ClinicalRisk::from_total(self.total, !self.red.is_empty())
+    }
+
+    /// The complete result, when nothing is missing.
+    pub fn to_complete(&self) -> Option<News2Score> {
+        let p = &self.parameters;
+        let parameters = ParameterScores {
+            respiration_rate: p.respiration_rate?,
+            spo2: p.spo2?,
+            on_oxygen: p.on_oxygen?,
+            systolic_bp: p.systolic_bp?,
+            pulse: p.pulse?,
+            consciousness: p.consciousness?,
+            temperature: p.temperature?,
+        };
+        Some(News2Score::from_parameters(parameters, self.scale))
+    }
+}
+
+/// Per-parameter scores of an incomplete set: `None` where missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[allow(missing_docs)] // the fields mirror ParameterScores one for one
+pub struct PartialParameterScores {
+    pub respiration_rate: Option<u8>,
+    pub spo2: Option<u8>,
+    pub on_oxygen: Option<u8>,
+    pub systolic_bp: Option<u8>,
+    pub pulse: Option<u8>,
+    pub consciousness: Option<u8>,
+    pub temperature: Option<u8>,
+}
+
+impl PartialParameterScores {
+    /// The scores in chart order.
+    pub const fn as_array(&self) -> [Option<u8>; 7] {
+        [
+            self.respiration_rate,
+            self.spo2,
+            self.on_oxygen,
+            self.systolic_bp,
+            self.pulse,
+            self.consciousness,
+            self.temperature,
+        ]
+    }
+}
+
+#[inline]
+fn temperature_score(t: Temperature) -> u8 {
+    table::TEMPERATURE[(t.tenths() - Temperature::MIN_TENTHS) as usize]
+}
+
+#[inline]
+pub(crate) fn score(v: &Vitals) -> News2Score {
+    let parameters = ParameterScores {
+        respiration_rate: table::RESPIRATION_RATE[usize::from(v.respiration_rate.get())],
+        spo2: table::SPO2[table::spo2_index(v.spo2.get(), v.spo2_scale, v.on_oxygen)],
+        on_oxygen: chart::air_or_oxygen(v.on_oxygen),
+        systolic_bp: table::SYSTOLIC_BP[usize::from(v.systolic_bp.get())],
+        pulse: table::PULSE[usize::from(v.pulse.get())],
+        consciousness: chart::consciousness(v.consciousness),
+        temperature: temperature_score(v.temperature),
+    };
+    News2Score::from_parameters(parameters, v.spo2_scale)
+}
+
+pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
+    // SpO2 on Scale 2 depends on oxygen: without it the SpO2 score is unknown too, unless
+    // the reading is in the band where oxygen makes no difference.
+    let spo2 = v.spo2.and_then(|s| {
+        let on_air = chart::spo2(s.get(), v.spo2_scale, false);
+        let on_oxygen = chart::spo2(s.get(), v.spo2_scale, true);
+        match v.on_oxygen {
+            Some(o) => Some(if o { on_oxygen } else { on_air }),
+            None => (on_air == on_oxygen).then_some(on_air),
+        }
+    });
+    let parameters = PartialParameterScores {
+        respiration_rate: v.respiration_rate.map(|r| table::RESPIRATION_RATE[usize::from(r.get())]),
+        spo2,
+        on_oxygen: v.on_oxygen.map(chart::air_or_oxygen),
+        systolic_bp: v.systolic_bp.map(|s| table::SYSTOLIC_BP[usize::from(s.get())]),
+        pulse: v.pulse.map(|p| table::PULSE[usize::from(p.get())]),
+        consciousness: v.consciousness.map(chart::consciousness),
+        temperature: v.temperature.map(temperature_score),
+    };
+    let scores = parameters.as_array();
+    let mut missing = ParameterSet::EMPTY;
+    let mut red = ParameterSet::EMPTY;
+    let mut total = 0;
+    for p in Parameter::ALL {
+        match scores[p.index()] {
+            None => missing.insert(p),
+            Some(s) => {
+                total += s;
+                if s == 3 {
+                    red.insert(p);
+                }
+            }
+        }
+    }
+    PartialScore { parameters, total, missing, red, scale: v.spo2_scale }
+}
