@@ -141,10 +141,7 @@ pub fn score_columns(columns: &ValidColumns<'_>, total: &mut [u8], risk: &mut [u
             c.consciousness[i] == Acvpu::Alert,
             c.temperature[i].tenths(),
         );
-        let sum = s.iter().sum::<u8>();
-        let red = s.iter().fold(0, |acc, &x| acc | u8::from(x == 3));
-        total[i] = sum;
-        risk[i] = (2 * u8::from(sum >= 5) + u8::from(sum >= 7)).max(red);
+        (total[i], risk[i]) = total_and_risk(&s);
     }
     Ok(())
 }
@@ -255,6 +252,11 @@ pub struct ScoreColumnsMut<'a> {
 
 /// Scores untyped columns row by row; returns how many rows could not be scored.
 ///
+/// Rows whose values are plainly in range and not within a hair of a rounding tie are
+/// scored by a branch-free pass; every other row (missing, invalid, a tie, an unusual
+/// code) is decided by [`RawColumns::row`], the same checks as the scalar API. A test
+/// checks both passes agree with the scalar API on random input.
+///
 /// ```
 /// use news2_core::batch::{score_raw_columns, RawColumns, ScoreColumnsMut, NO_SCORE};
 /// use news2_core::VitalsError;
@@ -296,8 +298,39 @@ pub fn score_raw_columns(input: &RawColumns<'_>, out: &mut ScoreColumnsMut<'_>) 
             ("error", out.error.len()),
         ],
     )?;
+    // Pass 1: branch-free over every row; rows it cannot vouch for are marked in `error`
+    // with SLOW and decided exactly in pass 2.
+    const SLOW: u8 = u8::MAX;
+    for i in 0..n {
+        let (rr, ok_rr) = plain(input.respiration_rate[i], 1.0, f64::from(RespirationRate::MAX));
+        let (spo2, ok_spo2) = plain(input.spo2[i], 1.0, f64::from(Spo2::MAX));
+        let (sbp, ok_sbp) = plain(input.systolic_bp[i], 1.0, f64::from(SystolicBp::MAX));
+        let (pulse, ok_pulse) = plain(input.pulse[i], 1.0, f64::from(Pulse::MAX));
+        let (tenths, ok_t) = plain_temperature(input.temperature[i]);
+        let scale = input.spo2_scale.map_or(1, |c| c[i]);
+        let oxygen = input.on_oxygen.map_or(0, |c| c[i]);
+        let acvpu = input.consciousness[i];
+        let ok_codes = u8::from(scale.wrapping_sub(1) <= 1) & u8::from(oxygen <= 1) & u8::from(acvpu <= 4);
+        let ok = ok_rr & ok_spo2 & ok_sbp & ok_pulse & ok_t & ok_codes;
+        let s = branch_free_scores(rr, spo2, scale == 2, oxygen == 1, sbp, pulse, acvpu == 0, tenths as i16);
+        let (total, risk) = total_and_risk(&s);
+        out.respiration_rate[i] = s[0];
+        out.spo2[i] = s[1];
+        out.on_oxygen[i] = s[2];
+        out.systolic_bp[i] = s[3];
+        out.pulse[i] = s[4];
+        out.consciousness[i] = s[5];
+        out.temperature[i] = s[6];
+        out.total[i] = total;
+        out.risk[i] = risk;
+        out.error[i] = SLOW * (1 - ok);
+    }
+    // Pass 2: the exact scalar checks for the rows pass 1 set aside.
     let mut errors = 0;
     for i in 0..n {
+        if out.error[i] != SLOW {
+            continue;
+        }
         let (scores, total, risk, error) = match input.row(i) {
             Ok(v) => {
                 let s = v.score();
@@ -320,6 +353,36 @@ pub fn score_raw_columns(input: &RawColumns<'_>, out: &mut ScoreColumnsMut<'_>) 
         out.error[i] = error;
     }
     Ok(errors)
+}
+
+/// Rounds `x` (in units of `1 / scale`) when it is plainly valid: within `0..=max` (NaN
+/// fails the comparison) and not within 1e-6 of a rounding tie, where only the exact
+/// decimal rule may decide. Returns the rounded value and 1 if plainly valid, else 0.
+#[inline(always)]
+fn plain(x: f64, scale: f64, max: f64) -> (u16, u8) {
+    let in_range = (x >= 0.0) & (x <= max);
+    let t = if in_range { x * scale } else { 0.0 };
+    let whole = t as u32; // t is in 0..=max*scale here, so this truncates exactly
+    let frac = t - f64::from(whole);
+    let off_tie = (frac - 0.5).abs() > 1e-6;
+    let rounded = whole + u32::from(frac > 0.5);
+    (rounded as u16, u8::from(in_range & off_tie))
+}
+
+#[inline(always)]
+fn plain_temperature(celsius: f64) -> (u16, u8) {
+    let min = f64::from(Temperature::MIN_TENTHS) / 10.0;
+    let max = f64::from(Temperature::MAX_TENTHS) / 10.0;
+    let in_range = (celsius >= min) & (celsius <= max);
+    let (tenths, ok) = plain(if in_range { celsius } else { min }, 10.0, max);
+    (tenths, ok & u8::from(in_range))
+}
+
+#[inline(always)]
+fn total_and_risk(s: &[u8; 7]) -> (u8, u8) {
+    let sum = s.iter().sum::<u8>();
+    let red = s.iter().fold(0, |acc, &x| acc | u8::from(x == 3));
+    (sum, (2 * u8::from(sum >= 5) + u8::from(sum >= 7)).max(red))
 }
 
 /// The risk labels indexed by code, for columnar outputs.

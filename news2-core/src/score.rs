@@ -60,9 +60,16 @@ impl ParameterScores {
     }
 
     /// The parameters scoring 3 ("red" on the chart).
-    pub fn red(&self) -> ParameterSet {
+    #[inline]
+    pub const fn red(&self) -> ParameterSet {
         let a = self.as_array();
-        Parameter::ALL.into_iter().filter(|p| a[p.index()] == 3).collect()
+        let mut bits = 0u8;
+        let mut i = 0;
+        while i < 7 {
+            bits |= ((a[i] == 3) as u8) << i;
+            i += 1;
+        }
+        ParameterSet::from_bits(bits)
     }
 }
 
@@ -103,7 +110,8 @@ pub struct News2Score {
 
 impl News2Score {
     /// Assembles a result from per-parameter scores (Charts 3 and 4 follow from them).
-    pub fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
+    #[inline]
+    pub const fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
         let total = parameters.total();
         let red = parameters.red();
         Self {

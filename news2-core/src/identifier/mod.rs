@@ -16,6 +16,9 @@ pub(crate) fn read_digits<const N: usize>(
     seps: &[(usize, char)],
 ) -> Result<[u8; N], ShapeError> {
     let text = text.trim();
+    if let Some(digits) = fast_path(text.as_bytes(), seps) {
+        return Ok(digits);
+    }
     if text.is_empty() {
         return Err(ShapeError::Empty);
     }
@@ -56,6 +59,37 @@ pub(crate) fn read_digits<const N: usize>(
         }
     }
     Ok(digits)
+}
+
+/// The two well-formed shapes, read in one pass; anything else takes the slow path, which
+/// finds the precise error.
+#[inline]
+fn fast_path<const N: usize>(bytes: &[u8], seps: &[(usize, char)]) -> Option<[u8; N]> {
+    let mut digits = [0u8; N];
+    if bytes.len() == N {
+        for (d, &b) in digits.iter_mut().zip(bytes) {
+            *d = b.wrapping_sub(b'0');
+        }
+        return digits.iter().all(|&d| d <= 9).then_some(digits);
+    }
+    if bytes.len() != N + seps.len() {
+        return None;
+    }
+    let mut next = 0;
+    let mut bad = 0u8;
+    let mut sep_index = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if sep_index < seps.len() && seps[sep_index].0 == i {
+            bad |= u8::from(u32::from(b) != seps[sep_index].1 as u32);
+            sep_index += 1;
+        } else {
+            let d = b.wrapping_sub(b'0');
+            bad |= u8::from(d > 9);
+            digits[next] = d;
+            next += 1;
+        }
+    }
+    (bad == 0).then_some(digits)
 }
 
 /// The shape problems both identifiers share.

@@ -1,0 +1,135 @@
+//! NEWS2 scoring, classification and CPF parsing, each against a baseline in the same run.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use news2_benches::{Columns, random_cpfs, random_vitals};
+use news2_core::batch::{RawColumns, ScoreColumnsMut, score_columns, score_raw_columns};
+use news2_core::{Cpf, Profile, VitalSigns};
+
+const ROWS: usize = 1 << 20;
+
+fn single(c: &mut Criterion) {
+    let rows = random_vitals(ROWS, 1);
+    let mut g = c.benchmark_group("single_score");
+    g.throughput(Throughput::Elements(1));
+    let mut i = 0;
+    // Baseline: the loop and the load of one row, without scoring it.
+    g.bench_function("baseline_load_row", |b| {
+        b.iter(|| {
+            i = (i + 1) & (ROWS - 1);
+            black_box(black_box(&rows)[i])
+        })
+    });
+    g.bench_function("score", |b| {
+        b.iter(|| {
+            i = (i + 1) & (ROWS - 1);
+            black_box(black_box(&rows)[i].score())
+        })
+    });
+    g.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let rows = random_vitals(ROWS, 2);
+    let cols = Columns::from_rows(&rows);
+    let mut total = vec![0u8; ROWS];
+    let mut risk = vec![0u8; ROWS];
+    let bytes = vec![7u8; ROWS * Columns::ROW_BYTES];
+    let mut sink = vec![0u8; bytes.len()];
+    let mut g = c.benchmark_group("batch");
+    g.throughput(Throughput::Elements(ROWS as u64));
+    g.sample_size(20);
+    // Lower bound: copying the same number of input bytes.
+    g.bench_function(BenchmarkId::new("baseline_memcpy_input", ROWS), |b| {
+        b.iter(|| sink.copy_from_slice(black_box(&bytes)))
+    });
+    g.bench_function(BenchmarkId::new("score_columns", ROWS), |b| {
+        b.iter(|| score_columns(black_box(&cols.view()), &mut total, &mut risk).expect("lengths"))
+    });
+    // The checked path the bindings use: floats with NaN for missing, each row validated.
+    let f = |get: fn(&news2_core::Vitals) -> f64| rows.iter().map(get).collect::<Vec<f64>>();
+    let rr = f(|v| f64::from(v.respiration_rate.get()));
+    let spo2 = f(|v| f64::from(v.spo2.get()));
+    let sbp = f(|v| f64::from(v.systolic_bp.get()));
+    let pulse = f(|v| f64::from(v.pulse.get()));
+    let temp = f(|v| v.temperature.celsius());
+    let acvpu: Vec<u8> = rows.iter().map(|v| v.consciousness.code()).collect();
+    let scale: Vec<u8> = rows.iter().map(|v| v.spo2_scale.number()).collect();
+    let oxygen: Vec<u8> = rows.iter().map(|v| u8::from(v.on_oxygen)).collect();
+    let input = RawColumns {
+        respiration_rate: &rr,
+        spo2: &spo2,
+        spo2_scale: Some(&scale),
+        on_oxygen: Some(&oxygen),
+        systolic_bp: &sbp,
+        pulse: &pulse,
+        consciousness: &acvpu,
+        temperature: &temp,
+    };
+    let mut out_cols = vec![vec![0u8; ROWS]; 10];
+    g.bench_function(BenchmarkId::new("score_raw_columns", ROWS), |b| {
+        b.iter(|| {
+            let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut out_cols[..] else {
+                unreachable!()
+            };
+            let mut out = ScoreColumnsMut {
+                total,
+                risk,
+                respiration_rate: rr,
+                spo2,
+                on_oxygen: ox,
+                systolic_bp: sbp,
+                pulse,
+                consciousness: acvpu,
+                temperature: temp,
+                error,
+            };
+            score_raw_columns(black_box(&input), &mut out).expect("lengths")
+        })
+    });
+    g.finish();
+}
+
+fn classification(c: &mut Criterion) {
+    let rows = random_vitals(ROWS, 3);
+    let signs: Vec<VitalSigns> = rows
+        .iter()
+        .map(|v| VitalSigns {
+            respiration_rate: Some(v.respiration_rate),
+            spo2: Some(v.spo2),
+            systolic_bp: Some(v.systolic_bp),
+            diastolic_bp: None,
+            pulse: Some(v.pulse),
+            temperature: Some(v.temperature),
+            consciousness: Some(v.consciousness),
+        })
+        .collect();
+    let profile = Profile::default();
+    let mut g = c.benchmark_group("classification");
+    g.throughput(Throughput::Elements(ROWS as u64));
+    g.sample_size(20);
+    g.bench_function("baseline_sum_fields", |b| {
+        b.iter(|| black_box(&signs).iter().map(|s| u32::from(s.pulse.map_or(0, |p| p.get()))).sum::<u32>())
+    });
+    g.bench_function("classify", |b| {
+        b.iter(|| black_box(&signs).iter().filter(|s| profile.classify(s).worst().is_some()).count())
+    });
+    g.finish();
+}
+
+fn cpf(c: &mut Criterion) {
+    let n = 1 << 17;
+    let (masked, bare) = random_cpfs(n, 4);
+    let mut g = c.benchmark_group("cpf_parse");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("baseline_byte_sum_masked", |b| {
+        b.iter(|| black_box(&masked).iter().map(|s| s.bytes().map(u32::from).sum::<u32>()).sum::<u32>())
+    });
+    g.bench_function("masked", |b| b.iter(|| black_box(&masked).iter().filter(|s| Cpf::parse(s).is_ok()).count()));
+    g.bench_function("bare", |b| b.iter(|| black_box(&bare).iter().filter(|s| Cpf::parse(s).is_ok()).count()));
+    g.finish();
+}
+
+criterion_group!(benches, single, batch, classification, cpf);
+criterion_main!(benches);
