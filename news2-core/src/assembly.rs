@@ -26,7 +26,10 @@ use crate::{
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "parameter", content = "value", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "parameter", content = "value", rename_all = "snake_case")
+)]
 #[allow(missing_docs)] // one variant per parameter, named like it
 pub enum Measurement {
     RespirationRate(RespirationRate),
@@ -61,7 +64,12 @@ impl Measurement {
             Parameter::OnOxygen if value == 0.0 || value == 1.0 => Self::OnOxygen(value == 1.0),
             Parameter::OnOxygen => {
                 return Err(if value.is_finite() {
-                    VitalsError::OutOfRange { field, value, min: 0.0, max: 1.0 }
+                    VitalsError::OutOfRange {
+                        field,
+                        value,
+                        min: 0.0,
+                        max: 1.0,
+                    }
                 } else {
                     VitalsError::NotFinite { field, value }
                 });
@@ -69,13 +77,18 @@ impl Measurement {
             Parameter::SystolicBp => Self::SystolicBp(SystolicBp::from_f64(value)?),
             Parameter::Pulse => Self::Pulse(Pulse::from_f64(value)?),
             Parameter::Consciousness => {
-                let code = (0.0..=4.0).contains(&value).then_some(value as u8).filter(|&c| f64::from(c) == value);
-                Self::Consciousness(code.and_then(Acvpu::from_code).ok_or(VitalsError::OutOfRange {
-                    field,
-                    value,
-                    min: 0.0,
-                    max: 4.0,
-                })?)
+                let code = (0.0..=4.0)
+                    .contains(&value)
+                    .then_some(value as u8)
+                    .filter(|&c| f64::from(c) == value);
+                Self::Consciousness(code.and_then(Acvpu::from_code).ok_or(
+                    VitalsError::OutOfRange {
+                        field,
+                        value,
+                        min: 0.0,
+                        max: 4.0,
+                    },
+                )?)
             }
             Parameter::Temperature => Self::Temperature(Temperature::from_celsius(value)?),
         })
@@ -195,14 +208,31 @@ impl ObservationSet {
             }
         }
         let statuses = latest.map(|reading| match reading {
-            None => ParameterStatus { freshness: Freshness::Missing, reading: None, age: None },
+            None => ParameterStatus {
+                freshness: Freshness::Missing,
+                reading: None,
+                age: None,
+            },
             Some(r) => {
                 let age = now - r.at;
-                let freshness = if age <= max_age { Freshness::Fresh } else { Freshness::Stale };
-                ParameterStatus { freshness, reading: Some(r), age: Some(age) }
+                let freshness = if age <= max_age {
+                    Freshness::Fresh
+                } else {
+                    Freshness::Stale
+                };
+                ParameterStatus {
+                    freshness,
+                    reading: Some(r),
+                    age: Some(age),
+                }
             }
         });
-        Self { now, max_age, spo2_scale, statuses }
+        Self {
+            now,
+            max_age,
+            spo2_scale,
+            statuses,
+        }
     }
 
     /// What was found for `parameter`.
@@ -211,7 +241,10 @@ impl ObservationSet {
     }
 
     fn with(&self, freshness: Freshness) -> ParameterSet {
-        Parameter::ALL.into_iter().filter(|p| self.status(*p).freshness == freshness).collect()
+        Parameter::ALL
+            .into_iter()
+            .filter(|p| self.status(*p).freshness == freshness)
+            .collect()
     }
 
     /// Parameters with no reading.
@@ -226,9 +259,14 @@ impl ObservationSet {
 
     /// The fresh values; stale and missing ones are gaps.
     pub fn to_partial(&self) -> PartialVitals {
-        let mut v = PartialVitals { spo2_scale: self.spo2_scale, ..PartialVitals::default() };
+        let mut v = PartialVitals {
+            spo2_scale: self.spo2_scale,
+            ..PartialVitals::default()
+        };
         for s in &self.statuses {
-            let Some(r) = s.reading.filter(|_| s.freshness == Freshness::Fresh) else { continue };
+            let Some(r) = s.reading.filter(|_| s.freshness == Freshness::Fresh) else {
+                continue;
+            };
             match r.measurement {
                 Measurement::RespirationRate(x) => v.respiration_rate = Some(x),
                 Measurement::Spo2(x) => v.spo2 = Some(x),
@@ -244,7 +282,10 @@ impl ObservationSet {
 
     /// The complete set, when every parameter is fresh.
     pub fn to_vitals(&self) -> Result<Vitals, IncompleteSet> {
-        self.to_partial().complete().ok_or(IncompleteSet { missing: self.missing(), stale: self.stale() })
+        self.to_partial().complete().ok_or(IncompleteSet {
+            missing: self.missing(),
+            stale: self.stale(),
+        })
     }
 
     /// Scores the fresh values.
@@ -270,22 +311,31 @@ mod millis {
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
         let ms = i64::deserialize(d)?;
-        TimeDelta::try_milliseconds(ms).ok_or_else(|| serde::de::Error::custom("duration out of range"))
+        TimeDelta::try_milliseconds(ms)
+            .ok_or_else(|| serde::de::Error::custom("duration out of range"))
     }
 
     pub(super) mod option {
         use super::*;
 
-        pub(in super::super) fn serialize<S: Serializer>(d: &Option<TimeDelta>, s: S) -> Result<S::Ok, S::Error> {
+        pub(in super::super) fn serialize<S: Serializer>(
+            d: &Option<TimeDelta>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match d {
                 Some(d) => s.serialize_some(&d.num_milliseconds()),
                 None => s.serialize_none(),
             }
         }
 
-        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TimeDelta>, D::Error> {
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<TimeDelta>, D::Error> {
             Option::<i64>::deserialize(d)?
-                .map(|ms| TimeDelta::try_milliseconds(ms).ok_or_else(|| serde::de::Error::custom("duration out of range")))
+                .map(|ms| {
+                    TimeDelta::try_milliseconds(ms)
+                        .ok_or_else(|| serde::de::Error::custom("duration out of range"))
+                })
                 .transpose()
         }
     }

@@ -41,7 +41,11 @@ pub struct LengthMismatch {
 
 fn check_lengths(expected: usize, columns: &[(&'static str, usize)]) -> Result<(), LengthMismatch> {
     match columns.iter().find(|(_, len)| *len != expected) {
-        Some(&(field, found)) => Err(LengthMismatch { field, expected, found }),
+        Some(&(field, found)) => Err(LengthMismatch {
+            field,
+            expected,
+            found,
+        }),
         None => Ok(()),
     }
 }
@@ -85,22 +89,54 @@ fn within(x: u16, lo: u16, hi: u16) -> u8 {
     u8::from(x.wrapping_sub(lo) <= hi - lo)
 }
 
+/// One row in the units the chart works in.
+#[derive(Clone, Copy)]
+struct ChartRow {
+    rr: u16,
+    spo2: u16,
+    scale2: bool,
+    oxygen: bool,
+    sbp: u16,
+    pulse: u16,
+    alert: bool,
+    tenths: i16,
+}
+
 /// Chart 1 as arithmetic on comparisons; `tests::branch_free_matches_chart` checks it
-/// against [`chart`] for every valid input.
+/// against [`chart`](crate::chart) for every valid input.
 #[inline(always)]
-fn branch_free_scores(rr: u16, spo2: u16, scale2: bool, oxygen: bool, sbp: u16, pulse: u16, alert: bool, tenths: i16) -> [u8; 7] {
-    let rr_s = 3 * u8::from(rr <= 8) + within(rr, 9, 11) + 2 * within(rr, 21, 24) + 3 * u8::from(rr >= 25);
+fn branch_free_scores(row: ChartRow) -> [u8; 7] {
+    let ChartRow {
+        rr,
+        spo2,
+        scale2,
+        oxygen,
+        sbp,
+        pulse,
+        alert,
+        tenths,
+    } = row;
+    let rr_s =
+        3 * u8::from(rr <= 8) + within(rr, 9, 11) + 2 * within(rr, 21, 24) + 3 * u8::from(rr >= 25);
     let s1 = 3 * u8::from(spo2 <= 91) + 2 * within(spo2, 92, 93) + within(spo2, 94, 95);
     let low2 = 3 * u8::from(spo2 <= 83) + 2 * within(spo2, 84, 85) + within(spo2, 86, 87);
     let high2 = within(spo2, 93, 94) + 2 * within(spo2, 95, 96) + 3 * u8::from(spo2 >= 97);
     let s2 = low2 + u8::from(oxygen) * high2;
     let spo2_s = if scale2 { s2 } else { s1 };
     let ox_s = 2 * u8::from(oxygen);
-    let sbp_s = 3 * u8::from(sbp <= 90) + 2 * within(sbp, 91, 100) + within(sbp, 101, 110) + 3 * u8::from(sbp >= 220);
-    let p_s = 3 * u8::from(pulse <= 40) + within(pulse, 41, 50) + within(pulse, 91, 110) + 2 * within(pulse, 111, 130) + 3 * u8::from(pulse >= 131);
+    let sbp_s = 3 * u8::from(sbp <= 90)
+        + 2 * within(sbp, 91, 100)
+        + within(sbp, 101, 110)
+        + 3 * u8::from(sbp >= 220);
+    let p_s = 3 * u8::from(pulse <= 40)
+        + within(pulse, 41, 50)
+        + within(pulse, 91, 110)
+        + 2 * within(pulse, 111, 130)
+        + 3 * u8::from(pulse >= 131);
     let c_s = 3 * u8::from(!alert);
     let t = tenths as u16; // tenths are 250..=450, never negative
-    let t_s = 3 * u8::from(t <= 350) + within(t, 351, 360) + within(t, 381, 390) + 2 * u8::from(t >= 391);
+    let t_s =
+        3 * u8::from(t <= 350) + within(t, 351, 360) + within(t, 381, 390) + 2 * u8::from(t >= 391);
     [rr_s, spo2_s, ox_s, sbp_s, p_s, c_s, t_s]
 }
 
@@ -126,21 +162,25 @@ fn branch_free_scores(rr: u16, spo2: u16, scale2: bool, oxygen: bool, sbp: u16, 
 /// assert_eq!(risk, [ClinicalRisk::Low.code(), ClinicalRisk::High.code()]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn score_columns(columns: &ValidColumns<'_>, total: &mut [u8], risk: &mut [u8]) -> Result<(), LengthMismatch> {
+pub fn score_columns(
+    columns: &ValidColumns<'_>,
+    total: &mut [u8],
+    risk: &mut [u8],
+) -> Result<(), LengthMismatch> {
     let n = columns.len_checked()?;
     check_lengths(n, &[("total", total.len()), ("risk", risk.len())])?;
     let c = columns;
     for i in 0..n {
-        let s = branch_free_scores(
-            c.respiration_rate[i].get(),
-            c.spo2[i].get(),
-            c.spo2_scale[i] == Spo2Scale::Scale2,
-            c.on_oxygen[i],
-            c.systolic_bp[i].get(),
-            c.pulse[i].get(),
-            c.consciousness[i] == Acvpu::Alert,
-            c.temperature[i].tenths(),
-        );
+        let s = branch_free_scores(ChartRow {
+            rr: c.respiration_rate[i].get(),
+            spo2: c.spo2[i].get(),
+            scale2: c.spo2_scale[i] == Spo2Scale::Scale2,
+            oxygen: c.on_oxygen[i],
+            sbp: c.systolic_bp[i].get(),
+            pulse: c.pulse[i].get(),
+            alert: c.consciousness[i] == Acvpu::Alert,
+            tenths: c.temperature[i].tenths(),
+        });
         (total[i], risk[i]) = total_and_risk(&s);
     }
     Ok(())
@@ -186,6 +226,11 @@ impl RawColumns<'_> {
         Ok(n)
     }
 
+    /// Whether there are no rows, once every column is checked to have the same length.
+    pub fn is_empty(&self) -> Result<bool, LengthMismatch> {
+        self.len().map(|n| n == 0)
+    }
+
     /// Row `i` as a valid observation set, or the first problem in chart order. Uses the
     /// same constructors as the scalar API, so the batch and the scalar path cannot
     /// disagree.
@@ -193,33 +238,71 @@ impl RawColumns<'_> {
     /// # Panics
     /// If `i` is out of bounds for any column.
     pub fn row(&self, i: usize) -> Result<Vitals, VitalsError> {
-        let present = |field, x: f64| if x.is_nan() { Err(VitalsError::Missing { field }) } else { Ok(x) };
-        let respiration_rate = RespirationRate::from_f64(present(Field::RespirationRate, self.respiration_rate[i])?)?;
+        let present = |field, x: f64| {
+            if x.is_nan() {
+                Err(VitalsError::Missing { field })
+            } else {
+                Ok(x)
+            }
+        };
+        let respiration_rate =
+            RespirationRate::from_f64(present(Field::RespirationRate, self.respiration_rate[i])?)?;
         let spo2_scale = match self.spo2_scale.map(|c| c[i]) {
             None | Some(1) => Spo2Scale::Scale1,
             Some(2) => Spo2Scale::Scale2,
-            Some(MISSING_CODE) => return Err(VitalsError::Missing { field: Field::Spo2Scale }),
-            Some(other) => return Err(VitalsError::InvalidScale { value: f64::from(other) }),
+            Some(MISSING_CODE) => {
+                return Err(VitalsError::Missing {
+                    field: Field::Spo2Scale,
+                });
+            }
+            Some(other) => {
+                return Err(VitalsError::InvalidScale {
+                    value: f64::from(other),
+                });
+            }
         };
         let spo2 = Spo2::from_f64(present(Field::Spo2, self.spo2[i])?)?;
         let on_oxygen = match self.on_oxygen.map(|c| c[i]) {
             None | Some(0) => false,
             Some(1) => true,
-            Some(MISSING_CODE) => return Err(VitalsError::Missing { field: Field::OnOxygen }),
+            Some(MISSING_CODE) => {
+                return Err(VitalsError::Missing {
+                    field: Field::OnOxygen,
+                });
+            }
             Some(other) => {
-                return Err(VitalsError::OutOfRange { field: Field::OnOxygen, value: f64::from(other), min: 0.0, max: 1.0 });
+                return Err(VitalsError::OutOfRange {
+                    field: Field::OnOxygen,
+                    value: f64::from(other),
+                    min: 0.0,
+                    max: 1.0,
+                });
             }
         };
         let systolic_bp = SystolicBp::from_f64(present(Field::SystolicBp, self.systolic_bp[i])?)?;
         let pulse = Pulse::from_f64(present(Field::Pulse, self.pulse[i])?)?;
         let consciousness = match self.consciousness[i] {
-            MISSING_CODE => return Err(VitalsError::Missing { field: Field::Consciousness }),
+            MISSING_CODE => {
+                return Err(VitalsError::Missing {
+                    field: Field::Consciousness,
+                });
+            }
             code => Acvpu::from_code(code).ok_or_else(|| VitalsError::InvalidConsciousness {
                 text: crate::Snippet::new(code_text(code).as_str()),
             })?,
         };
-        let temperature = Temperature::from_celsius(present(Field::Temperature, self.temperature[i])?)?;
-        Ok(Vitals { respiration_rate, spo2, spo2_scale, on_oxygen, systolic_bp, pulse, consciousness, temperature })
+        let temperature =
+            Temperature::from_celsius(present(Field::Temperature, self.temperature[i])?)?;
+        Ok(Vitals {
+            respiration_rate,
+            spo2,
+            spo2_scale,
+            on_oxygen,
+            systolic_bp,
+            pulse,
+            consciousness,
+            temperature,
+        })
     }
 }
 
@@ -281,7 +364,10 @@ pub struct ScoreColumnsMut<'a> {
 /// assert_eq!(input.row(2).unwrap_err().kind(), "out_of_range");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn score_raw_columns(input: &RawColumns<'_>, out: &mut ScoreColumnsMut<'_>) -> Result<usize, LengthMismatch> {
+pub fn score_raw_columns(
+    input: &RawColumns<'_>,
+    out: &mut ScoreColumnsMut<'_>,
+) -> Result<usize, LengthMismatch> {
     let n = input.len()?;
     check_lengths(
         n,
@@ -302,7 +388,11 @@ pub fn score_raw_columns(input: &RawColumns<'_>, out: &mut ScoreColumnsMut<'_>) 
     // with SLOW and decided exactly in pass 2.
     const SLOW: u8 = u8::MAX;
     for i in 0..n {
-        let (rr, ok_rr) = plain(input.respiration_rate[i], 1.0, f64::from(RespirationRate::MAX));
+        let (rr, ok_rr) = plain(
+            input.respiration_rate[i],
+            1.0,
+            f64::from(RespirationRate::MAX),
+        );
         let (spo2, ok_spo2) = plain(input.spo2[i], 1.0, f64::from(Spo2::MAX));
         let (sbp, ok_sbp) = plain(input.systolic_bp[i], 1.0, f64::from(SystolicBp::MAX));
         let (pulse, ok_pulse) = plain(input.pulse[i], 1.0, f64::from(Pulse::MAX));
@@ -310,9 +400,19 @@ pub fn score_raw_columns(input: &RawColumns<'_>, out: &mut ScoreColumnsMut<'_>) 
         let scale = input.spo2_scale.map_or(1, |c| c[i]);
         let oxygen = input.on_oxygen.map_or(0, |c| c[i]);
         let acvpu = input.consciousness[i];
-        let ok_codes = u8::from(scale.wrapping_sub(1) <= 1) & u8::from(oxygen <= 1) & u8::from(acvpu <= 4);
+        let ok_codes =
+            u8::from(scale.wrapping_sub(1) <= 1) & u8::from(oxygen <= 1) & u8::from(acvpu <= 4);
         let ok = ok_rr & ok_spo2 & ok_sbp & ok_pulse & ok_t & ok_codes;
-        let s = branch_free_scores(rr, spo2, scale == 2, oxygen == 1, sbp, pulse, acvpu == 0, tenths as i16);
+        let s = branch_free_scores(ChartRow {
+            rr,
+            spo2,
+            scale2: scale == 2,
+            oxygen: oxygen == 1,
+            sbp,
+            pulse,
+            alert: acvpu == 0,
+            tenths: tenths as i16,
+        });
         let (total, risk) = total_and_risk(&s);
         out.respiration_rate[i] = s[0];
         out.spo2[i] = s[1];
@@ -401,9 +501,34 @@ mod tests {
     /// Every valid value of every parameter, against the chart functions.
     #[test]
     fn branch_free_matches_chart() {
-        let base = |rr, spo2, scale2, ox, sbp, p, alert, t| branch_free_scores(rr, spo2, scale2, ox, sbp, p, alert, t);
+        #[allow(clippy::too_many_arguments)]
+        fn base(
+            rr: u16,
+            spo2: u16,
+            scale2: bool,
+            oxygen: bool,
+            sbp: u16,
+            pulse: u16,
+            alert: bool,
+            tenths: i16,
+        ) -> [u8; 7] {
+            branch_free_scores(ChartRow {
+                rr,
+                spo2,
+                scale2,
+                oxygen,
+                sbp,
+                pulse,
+                alert,
+                tenths,
+            })
+        }
         for rr in 0..=RespirationRate::MAX {
-            assert_eq!(base(rr, 97, false, false, 120, 70, true, 370)[0], chart::respiration_rate(rr), "rr {rr}");
+            assert_eq!(
+                base(rr, 97, false, false, 120, 70, true, 370)[0],
+                chart::respiration_rate(rr),
+                "rr {rr}"
+            );
         }
         for s in 0..=Spo2::MAX {
             for (scale, scale2) in [(Spo2Scale::Scale1, false), (Spo2Scale::Scale2, true)] {
@@ -415,16 +540,31 @@ mod tests {
             }
         }
         for b in 0..=SystolicBp::MAX {
-            assert_eq!(base(18, 97, false, false, b, 70, true, 370)[3], chart::systolic_bp(b), "sbp {b}");
+            assert_eq!(
+                base(18, 97, false, false, b, 70, true, 370)[3],
+                chart::systolic_bp(b),
+                "sbp {b}"
+            );
         }
         for p in 0..=Pulse::MAX {
-            assert_eq!(base(18, 97, false, false, 120, p, true, 370)[4], chart::pulse(p), "pulse {p}");
+            assert_eq!(
+                base(18, 97, false, false, 120, p, true, 370)[4],
+                chart::pulse(p),
+                "pulse {p}"
+            );
         }
         for level in Acvpu::ALL {
-            assert_eq!(base(18, 97, false, false, 120, 70, level.is_alert(), 370)[5], chart::consciousness(level));
+            assert_eq!(
+                base(18, 97, false, false, 120, 70, level.is_alert(), 370)[5],
+                chart::consciousness(level)
+            );
         }
         for t in Temperature::MIN_TENTHS..=Temperature::MAX_TENTHS {
-            assert_eq!(base(18, 97, false, false, 120, 70, true, t)[6], chart::temperature(t), "tenths {t}");
+            assert_eq!(
+                base(18, 97, false, false, 120, 70, true, t)[6],
+                chart::temperature(t),
+                "tenths {t}"
+            );
         }
     }
 
@@ -433,7 +573,11 @@ mod tests {
         for total in 0..=20u8 {
             for red in [0u8, 1] {
                 let code = (2 * u8::from(total >= 5) + u8::from(total >= 7)).max(red);
-                assert_eq!(code, ClinicalRisk::from_total(total, red == 1).code(), "{total} {red}");
+                assert_eq!(
+                    code,
+                    ClinicalRisk::from_total(total, red == 1).code(),
+                    "{total} {red}"
+                );
             }
         }
     }

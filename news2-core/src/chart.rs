@@ -155,17 +155,27 @@ pub(crate) mod table {
         };
     }
 
-    table!(RESPIRATION_RATE, RespirationRate::MAX as usize + 1, |i| respiration_rate(i as u16));
-    table!(SYSTOLIC_BP, SystolicBp::MAX as usize + 1, |i| systolic_bp(i as u16));
-    table!(PULSE, Pulse::MAX as usize + 1, |i| pulse(i as u16));
-    table!(TEMPERATURE, (Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize + 1, |i| {
-        temperature(i as i16 + Temperature::MIN_TENTHS)
+    table!(RESPIRATION_RATE, RespirationRate::MAX as usize + 1, |i| {
+        respiration_rate(i as u16)
     });
+    table!(SYSTOLIC_BP, SystolicBp::MAX as usize + 1, |i| systolic_bp(
+        i as u16
+    ));
+    table!(PULSE, Pulse::MAX as usize + 1, |i| pulse(i as u16));
+    table!(
+        TEMPERATURE,
+        (Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize + 1,
+        |i| temperature(i as i16 + Temperature::MIN_TENTHS)
+    );
     const SPO2_LEN: usize = Spo2::MAX as usize + 1;
     // Index: (scale2 * 2 + on_oxygen) * SPO2_LEN + percent.
     table!(SPO2, 4 * SPO2_LEN, |i| {
         let variant = i / SPO2_LEN;
-        let scale = if variant >= 2 { Spo2Scale::Scale2 } else { Spo2Scale::Scale1 };
+        let scale = if variant >= 2 {
+            Spo2Scale::Scale2
+        } else {
+            Spo2Scale::Scale1
+        };
         spo2((i % SPO2_LEN) as u16, scale, variant % 2 == 1)
     });
 

@@ -65,7 +65,10 @@ pub struct VitalStatus {
 }
 
 impl VitalStatus {
-    const NORMAL: Self = Self { status: Status::Normal, direction: None };
+    const NORMAL: Self = Self {
+        status: Status::Normal,
+        direction: None,
+    };
 }
 
 /// Thresholds for one vital, in the vital's unit. Each is optional. On the value v
@@ -87,7 +90,10 @@ impl VitalStatus {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields, try_from = "ThresholdSpec"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(deny_unknown_fields, try_from = "ThresholdSpec")
+)]
 pub struct Thresholds {
     critical_below: Option<f64>,
     warning_below: Option<f64>,
@@ -114,7 +120,12 @@ struct ThresholdSpec {
 impl TryFrom<ThresholdSpec> for Thresholds {
     type Error = ThresholdError;
     fn try_from(s: ThresholdSpec) -> Result<Self, ThresholdError> {
-        Self::new(s.critical_below, s.warning_below, s.warning_above, s.critical_above)
+        Self::new(
+            s.critical_below,
+            s.warning_below,
+            s.warning_above,
+            s.critical_above,
+        )
     }
 }
 
@@ -124,7 +135,9 @@ impl TryFrom<ThresholdSpec> for Thresholds {
 pub enum ThresholdError {
     /// The thresholds are not in the order critical_below ≤ warning_below ≤
     /// warning_above ≤ critical_above.
-    #[error("thresholds are not ordered: expected critical_below ≤ warning_below ≤ warning_above ≤ critical_above")]
+    #[error(
+        "thresholds are not ordered: expected critical_below ≤ warning_below ≤ warning_above ≤ critical_above"
+    )]
     Unordered,
     /// A threshold is NaN or infinite.
     #[error("a threshold is not a finite number")]
@@ -164,12 +177,22 @@ impl Thresholds {
             }
             previous = t;
         }
-        Ok(Self { critical_below, warning_below, warning_above, critical_above })
+        Ok(Self {
+            critical_below,
+            warning_below,
+            warning_above,
+            critical_above,
+        })
     }
 
     /// Thresholds known to be ordered, for constant profiles.
     const fn known(cb: Option<f64>, wb: Option<f64>, wa: Option<f64>, ca: Option<f64>) -> Self {
-        Self { critical_below: cb, warning_below: wb, warning_above: wa, critical_above: ca }
+        Self {
+            critical_below: cb,
+            warning_below: wb,
+            warning_above: wa,
+            critical_above: ca,
+        }
     }
 
     /// Classifies a value in the vital's unit, already at the chart's resolution.
@@ -187,12 +210,20 @@ impl Thresholds {
         } else {
             return VitalStatus::NORMAL;
         };
-        VitalStatus { status, direction: Some(direction) }
+        VitalStatus {
+            status,
+            direction: Some(direction),
+        }
     }
 
     /// The four thresholds: critical_below, warning_below, warning_above, critical_above.
     pub const fn as_array(&self) -> [Option<f64>; 4] {
-        [self.critical_below, self.warning_below, self.warning_above, self.critical_above]
+        [
+            self.critical_below,
+            self.warning_below,
+            self.warning_above,
+            self.critical_above,
+        ]
     }
 }
 
@@ -256,18 +287,27 @@ impl Profile {
     pub fn classify(&self, signs: &VitalSigns) -> Classification {
         let whole = |t: &Thresholds, v: u16| t.classify(f64::from(v));
         Classification {
-            respiration_rate: signs.respiration_rate.map(|v| whole(&self.respiration_rate, v.get())),
+            respiration_rate: signs
+                .respiration_rate
+                .map(|v| whole(&self.respiration_rate, v.get())),
             spo2: signs.spo2.map(|v| whole(&self.spo2, v.get())),
             systolic_bp: signs.systolic_bp.map(|v| whole(&self.systolic_bp, v.get())),
-            diastolic_bp: signs.diastolic_bp.map(|v| whole(&self.diastolic_bp, v.get())),
+            diastolic_bp: signs
+                .diastolic_bp
+                .map(|v| whole(&self.diastolic_bp, v.get())),
             pulse: signs.pulse.map(|v| whole(&self.pulse, v.get())),
             // tenths / 10 is the nearest float to the decimal value, like a literal threshold.
-            temperature: signs.temperature.map(|t| self.temperature.classify(t.celsius())),
+            temperature: signs
+                .temperature
+                .map(|t| self.temperature.classify(t.celsius())),
             consciousness: signs.consciousness.map(|c| {
                 if c.is_alert() {
                     VitalStatus::NORMAL
                 } else {
-                    VitalStatus { status: Status::Critical, direction: None }
+                    VitalStatus {
+                        status: Status::Critical,
+                        direction: None,
+                    }
                 }
             }),
         }
@@ -326,7 +366,12 @@ impl Profile {
             Field::DiastolicBp => &mut self.diastolic_bp,
             Field::Pulse => &mut self.pulse,
             Field::Temperature => &mut self.temperature,
-            _ => return Err(ProfileError { field, error: ThresholdError::NotClassified }),
+            _ => {
+                return Err(ProfileError {
+                    field,
+                    error: ThresholdError::NotClassified,
+                });
+            }
         };
         *slot = t;
         Ok(self)
@@ -365,10 +410,18 @@ impl TryFrom<ProfileSpec> for Profile {
             (Field::Pulse, spec.pulse),
             (Field::Temperature, spec.temperature),
         ];
-        entries.into_iter().try_fold(Profile::NEWS2, |profile, (field, entry)| match entry {
-            None => Ok(profile),
-            Some(t) => profile.with(field, t.critical_below, t.warning_below, t.warning_above, t.critical_above),
-        })
+        entries
+            .into_iter()
+            .try_fold(Profile::NEWS2, |profile, (field, entry)| match entry {
+                None => Ok(profile),
+                Some(t) => profile.with(
+                    field,
+                    t.critical_below,
+                    t.warning_below,
+                    t.warning_above,
+                    t.critical_above,
+                ),
+            })
     }
 }
 

@@ -39,7 +39,13 @@ pub enum Acvpu {
 
 impl Acvpu {
     /// All five, in scale order.
-    pub const ALL: [Acvpu; 5] = [Self::Alert, Self::Confusion, Self::Voice, Self::Pain, Self::Unresponsive];
+    pub const ALL: [Acvpu; 5] = [
+        Self::Alert,
+        Self::Confusion,
+        Self::Voice,
+        Self::Pain,
+        Self::Unresponsive,
+    ];
 
     /// The code used by columnar APIs: 0 A, 1 C, 2 V, 3 P, 4 U.
     pub const fn code(self) -> u8 {
@@ -104,7 +110,9 @@ impl FromStr for Acvpu {
             (t.eq_ignore_ascii_case("new confusion") || t.eq_ignore_ascii_case("confused"))
                 .then_some(Self::Confusion)
         });
-        found.ok_or_else(|| VitalsError::InvalidConsciousness { text: Snippet::new(s) })
+        found.ok_or_else(|| VitalsError::InvalidConsciousness {
+            text: Snippet::new(s),
+        })
     }
 }
 

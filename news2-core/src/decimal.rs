@@ -47,7 +47,11 @@ fn round_decimal_repr(x: f64, decimals: u32) -> Scaled {
     if write!(buf, "{x}").is_err() {
         // Longer than the buffer: cannot happen below LIMIT, but never guess.
         let t = x * if decimals == 0 { 1.0 } else { 10.0 };
-        return if t < 0.0 { (t - 0.5) as Scaled } else { (t + 0.5) as Scaled };
+        return if t < 0.0 {
+            (t - 0.5) as Scaled
+        } else {
+            (t + 0.5) as Scaled
+        };
     }
     round_digits(buf.as_str(), decimals).unwrap_or(0)
 }
@@ -100,7 +104,10 @@ struct Buf {
 
 impl Buf {
     fn new() -> Self {
-        Self { bytes: [0; 64], len: 0 }
+        Self {
+            bytes: [0; 64],
+            len: 0,
+        }
     }
 
     fn as_str(&self) -> &str {
@@ -161,6 +168,9 @@ mod tests {
         assert_eq!(round_digits(".", 1), None);
         assert_eq!(round_digits("1e3", 0), None);
         assert_eq!(round_digits("3 6", 0), None);
-        assert_eq!(round_digits("99999999999999999999999999", 0), Some(LIMIT as Scaled));
+        assert_eq!(
+            round_digits("99999999999999999999999999", 0),
+            Some(LIMIT as Scaled)
+        );
     }
 }

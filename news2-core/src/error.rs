@@ -137,7 +137,11 @@ impl VitalsError {
 }
 
 fn range(field: &Field, min: &f64, max: &f64) -> Range {
-    Range { field: *field, min: *min, max: *max }
+    Range {
+        field: *field,
+        min: *min,
+        max: *max,
+    }
 }
 
 fn fahrenheit_to_celsius(value: &f64) -> f64 {
@@ -188,7 +192,11 @@ impl Snippet {
         }
         let mut bytes = [0; Self::CAPACITY];
         bytes[..end].copy_from_slice(&text.as_bytes()[..end]);
-        Self { bytes, len: end as u8, truncated: end < text.len() }
+        Self {
+            bytes,
+            len: end as u8,
+            truncated: end < text.len(),
+        }
     }
 
     /// The kept text.

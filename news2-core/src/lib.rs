@@ -97,16 +97,21 @@ mod risk;
 mod score;
 mod vitals;
 
-pub use assembly::{Freshness, IncompleteSet, Measurement, ObservationSet, ParameterStatus, Reading};
+pub use assembly::{
+    Freshness, IncompleteSet, Measurement, ObservationSet, ParameterStatus, Reading,
+};
 pub use classification::{
-    Classification, Direction, Profile, ProfileError, Status, ThresholdError, Thresholds, VitalSigns, VitalStatus,
+    Classification, Direction, Profile, ProfileError, Status, ThresholdError, Thresholds,
+    VitalSigns, VitalStatus,
 };
 pub use consciousness::Acvpu;
 pub use error::{Snippet, VitalsError};
 pub use identifier::DigitText;
 pub use identifier::cns::{Cns, CnsError, CnsKind};
 pub use identifier::cpf::{Cpf, CpfError};
-pub use measurement::{DiastolicBp, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp, Temperature};
+pub use measurement::{
+    DiastolicBp, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp, Temperature,
+};
 pub use parameter::{Field, Parameter, ParameterSet, UnknownParameter};
 pub use risk::{ClinicalResponse, ClinicalRisk, MonitoringFrequency, ResponseLevel, UnknownRisk};
 pub use score::{News2Score, ParameterScores, PartialParameterScores, PartialScore};

@@ -157,7 +157,10 @@ fn checked_round(field: Field, value: f64, decimals: u32) -> Result<i64, VitalsE
 /// the value rounded to `decimals` places.
 fn parse_decimal(field: Field, text: &str, decimals: u32) -> Result<(f64, i64), VitalsError> {
     let trimmed = text.trim();
-    let not_a_number = || VitalsError::NotANumber { field, text: Snippet::new(text) };
+    let not_a_number = || VitalsError::NotANumber {
+        field,
+        text: Snippet::new(text),
+    };
     let rounded = round_digits(trimmed, decimals).ok_or_else(not_a_number)?;
     let original: f64 = trimmed.parse().map_err(|_| not_a_number())?;
     Ok((original, rounded))

@@ -222,7 +222,9 @@ impl ParameterSet {
 
     /// The parameters in chart order.
     pub fn iter(self) -> impl Iterator<Item = Parameter> + Clone {
-        Parameter::ALL.into_iter().filter(move |p| self.contains(*p))
+        Parameter::ALL
+            .into_iter()
+            .filter(move |p| self.contains(*p))
     }
 }
 
@@ -263,7 +265,10 @@ impl<'de> serde::Deserialize<'de> for ParameterSet {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of NEWS2 parameter names")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut set = ParameterSet::EMPTY;
                 while let Some(p) = seq.next_element::<Parameter>()? {
                     set.insert(p);

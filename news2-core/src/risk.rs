@@ -136,7 +136,8 @@ impl FromStr for ClinicalRisk {
             .find(|r| r.as_str().eq_ignore_ascii_case(s))
             .or_else(|| {
                 // Accept the snake_case spelling too, as some systems write it.
-                s.eq_ignore_ascii_case("low_medium").then_some(Self::LowMedium)
+                s.eq_ignore_ascii_case("low_medium")
+                    .then_some(Self::LowMedium)
             })
             .ok_or(UnknownRisk)
     }
@@ -271,9 +272,15 @@ impl ClinicalResponse {
             ClinicalRisk::Low if total == 0 => {
                 (MonitoringFrequency::TwelveHourly, ResponseLevel::Routine)
             }
-            ClinicalRisk::Low => (MonitoringFrequency::FourToSixHourly, ResponseLevel::WardBased),
+            ClinicalRisk::Low => (
+                MonitoringFrequency::FourToSixHourly,
+                ResponseLevel::WardBased,
+            ),
         };
-        Self { monitoring, response }
+        Self {
+            monitoring,
+            response,
+        }
     }
 
     /// Chart 4 for a risk band; [`ClinicalRisk::Low`] maps to the 1–4 row (the 0 row

@@ -242,10 +242,14 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
         }
     });
     let parameters = PartialParameterScores {
-        respiration_rate: v.respiration_rate.map(|r| table::RESPIRATION_RATE[usize::from(r.get())]),
+        respiration_rate: v
+            .respiration_rate
+            .map(|r| table::RESPIRATION_RATE[usize::from(r.get())]),
         spo2,
         on_oxygen: v.on_oxygen.map(chart::air_or_oxygen),
-        systolic_bp: v.systolic_bp.map(|s| table::SYSTOLIC_BP[usize::from(s.get())]),
+        systolic_bp: v
+            .systolic_bp
+            .map(|s| table::SYSTOLIC_BP[usize::from(s.get())]),
         pulse: v.pulse.map(|p| table::PULSE[usize::from(p.get())]),
         consciousness: v.consciousness.map(chart::consciousness),
         temperature: v.temperature.map(temperature_score),
@@ -265,5 +269,11 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
             }
         }
     }
-    PartialScore { parameters, total, missing, red, scale: v.spo2_scale }
+    PartialScore {
+        parameters,
+        total,
+        missing,
+        red,
+        scale: v.spo2_scale,
+    }
 }

@@ -2,8 +2,8 @@
 //! [`RawVitals`], the untyped shape the bindings and servers receive.
 
 use crate::{
-    Acvpu, Field, News2Score, PartialScore, Pulse, RespirationRate, Spo2, Spo2Scale,
-    SystolicBp, Temperature, VitalsError,
+    Acvpu, Field, News2Score, PartialScore, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp,
+    Temperature, VitalsError,
 };
 
 /// A complete NEWS2 observation set. Every field is a validated type, so a `Vitals` that
@@ -153,8 +153,15 @@ impl PartialVitals {
     /// [`PartialVitals::on_oxygen`] itself.
     pub fn from_raw(raw: &RawVitals<'_>) -> Result<Self, VitalsError> {
         Ok(Self {
-            respiration_rate: raw.respiration_rate.map(RespirationRate::from_f64).transpose()?,
-            spo2_scale: raw.spo2_scale.map(Spo2Scale::from_number).transpose()?.unwrap_or_default(),
+            respiration_rate: raw
+                .respiration_rate
+                .map(RespirationRate::from_f64)
+                .transpose()?,
+            spo2_scale: raw
+                .spo2_scale
+                .map(Spo2Scale::from_number)
+                .transpose()?
+                .unwrap_or_default(),
             spo2: raw.spo2.map(Spo2::from_f64).transpose()?,
             on_oxygen: Some(raw.on_oxygen.unwrap_or(false)),
             systolic_bp: raw.systolic_bp.map(SystolicBp::from_f64).transpose()?,

@@ -1,7 +1,9 @@
 //! The columnar scorers agree with the scalar API row for row, on random input that
 //! includes missing values, impossible values, rounding ties and bad codes.
 
-use news2_core::batch::{NO_SCORE, RawColumns, ScoreColumnsMut, ValidColumns, score_columns, score_raw_columns};
+use news2_core::batch::{
+    NO_SCORE, RawColumns, ScoreColumnsMut, ValidColumns, score_columns, score_raw_columns,
+};
 use news2_core::{Acvpu, Field, RawVitals, Vitals, VitalsError};
 use proptest::prelude::*;
 
@@ -9,7 +11,7 @@ use proptest::prelude::*;
 fn cell(max: f64) -> impl Strategy<Value = f64> {
     prop_oneof![
         6 => (0u32..=(max as u32)).prop_map(f64::from),
-        2 => (0.0..max),
+        2 => 0.0..max,
         1 => (0u32..=(max as u32) * 10).prop_map(|t| f64::from(t) / 10.0 + 0.05), // near ties
         1 => (0u32..=(max as u32)).prop_map(|t| f64::from(t) + 0.5),               // exact ties
         1 => Just(f64::NAN),
@@ -50,7 +52,16 @@ fn row() -> impl Strategy<Value = Row> {
         code(vec![0, 1, 2, 3, 4]),
         temperature(),
     )
-        .prop_map(|(rr, spo2, scale, oxygen, sbp, pulse, acvpu, temp)| Row { rr, spo2, scale, oxygen, sbp, pulse, acvpu, temp })
+        .prop_map(|(rr, spo2, scale, oxygen, sbp, pulse, acvpu, temp)| Row {
+            rr,
+            spo2,
+            scale,
+            oxygen,
+            sbp,
+            pulse,
+            acvpu,
+            temp,
+        })
 }
 
 /// The scalar API's answer for a row, with the columnar conventions spelled out here.
@@ -60,7 +71,8 @@ fn scalar(r: &Row) -> Result<Vitals, VitalsError> {
     let consciousness = match r.acvpu {
         255 => None,
         code => {
-            letter = Acvpu::from_code(code).map_or("not-a-level".to_owned(), |a| a.letter().to_string());
+            letter =
+                Acvpu::from_code(code).map_or("not-a-level".to_owned(), |a| a.letter().to_string());
             Some(letter.as_str())
         }
     };
@@ -81,12 +93,21 @@ fn scalar(r: &Row) -> Result<Vitals, VitalsError> {
     // Codes the scalar API cannot express (a missing scale, a bad oxygen code) are
     // errors in the columnar one, reported in chart order like every other field.
     let code_error = if r.scale == 255 {
-        Some(VitalsError::Missing { field: Field::Spo2Scale })
+        Some(VitalsError::Missing {
+            field: Field::Spo2Scale,
+        })
     } else if r.oxygen > 1 {
         Some(if r.oxygen == 255 {
-            VitalsError::Missing { field: Field::OnOxygen }
+            VitalsError::Missing {
+                field: Field::OnOxygen,
+            }
         } else {
-            VitalsError::OutOfRange { field: Field::OnOxygen, value: f64::from(r.oxygen), min: 0.0, max: 1.0 }
+            VitalsError::OutOfRange {
+                field: Field::OnOxygen,
+                value: f64::from(r.oxygen),
+                min: 0.0,
+                max: 1.0,
+            }
         })
     } else {
         None

@@ -1,8 +1,8 @@
 //! Properties of the chart that must hold for every input, not just the golden cases.
 
 use news2_core::{
-    Acvpu, ClinicalRisk, Cns, Cpf, CpfError, Parameter, PartialVitals, Pulse, RespirationRate, Spo2,
-    Spo2Scale, SystolicBp, Temperature, Vitals,
+    Acvpu, ClinicalRisk, Cns, Cpf, CpfError, Parameter, PartialVitals, Pulse, RespirationRate,
+    Spo2, Spo2Scale, SystolicBp, Temperature, Vitals,
 };
 use proptest::prelude::*;
 
@@ -20,7 +20,11 @@ fn vitals() -> impl Strategy<Value = Vitals> {
         .prop_map(|(rr, s, scale2, ox, sbp, p, c, t)| Vitals {
             respiration_rate: RespirationRate::new(rr).unwrap(),
             spo2: Spo2::new(s).unwrap(),
-            spo2_scale: if scale2 { Spo2Scale::Scale2 } else { Spo2Scale::Scale1 },
+            spo2_scale: if scale2 {
+                Spo2Scale::Scale2
+            } else {
+                Spo2Scale::Scale1
+            },
             on_oxygen: ox,
             systolic_bp: SystolicBp::new(sbp).unwrap(),
             pulse: Pulse::new(p).unwrap(),
@@ -86,17 +90,19 @@ proptest! {
         }
         // SpO2: lower is further from normal on both scales (on Scale 2 on oxygen, higher
         // than 92 is further too).
-        if let Some(low) = v.spo2.get().checked_sub(step) {
-            if v.spo2.get() <= 92 || v.spo2_scale == Spo2Scale::Scale1 {
-                let w = Vitals { spo2: Spo2::new(low).unwrap(), ..v };
-                prop_assert!(w.score().parameters.spo2 >= s.spo2);
-            }
+        if let Some(low) = v.spo2.get().checked_sub(step)
+            && (v.spo2.get() <= 92 || v.spo2_scale == Spo2Scale::Scale1)
+        {
+            let w = Vitals { spo2: Spo2::new(low).unwrap(), ..v };
+            prop_assert!(w.score().parameters.spo2 >= s.spo2);
         }
-        if v.spo2_scale == Spo2Scale::Scale2 && v.on_oxygen && v.spo2.get() > 92 {
-            if let Ok(high) = Spo2::new(v.spo2.get() + step) {
-                let w = Vitals { spo2: high, ..v };
-                prop_assert!(w.score().parameters.spo2 >= s.spo2);
-            }
+        if v.spo2_scale == Spo2Scale::Scale2
+            && v.on_oxygen
+            && v.spo2.get() > 92
+            && let Ok(high) = Spo2::new(v.spo2.get() + step)
+        {
+            let w = Vitals { spo2: high, ..v };
+            prop_assert!(w.score().parameters.spo2 >= s.spo2);
         }
         let t = v.temperature.tenths();
         let moved = if t < 361 { t.checked_sub(step as i16) } else if t > 380 { Some(t + step as i16) } else { None };

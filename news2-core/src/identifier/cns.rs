@@ -52,7 +52,9 @@ pub enum CnsError {
         found: usize,
     },
     /// A character that does not belong at its place.
-    #[error("CNS has an invalid character {character:?} at position {position}: expected digits, bare or as 000 0000 0000 0000")]
+    #[error(
+        "CNS has an invalid character {character:?} at position {position}: expected digits, bare or as 000 0000 0000 0000"
+    )]
     InvalidCharacter {
         /// 0-based position in characters of the trimmed text.
         position: usize,
@@ -91,9 +93,13 @@ impl From<ShapeError> for CnsError {
     fn from(e: ShapeError) -> Self {
         match e {
             ShapeError::Empty => Self::Empty,
-            ShapeError::InvalidCharacter { position, character } => {
-                Self::InvalidCharacter { position, character }
-            }
+            ShapeError::InvalidCharacter {
+                position,
+                character,
+            } => Self::InvalidCharacter {
+                position,
+                character,
+            },
             ShapeError::WrongLength { found } => Self::WrongLength { found },
         }
     }
@@ -113,7 +119,11 @@ impl Cns {
         if !matches!(digits[0], 1 | 2 | 7 | 8 | 9) {
             return Err(CnsError::InvalidFirstDigit { found: digits[0] });
         }
-        let sum: u32 = digits.iter().zip((1..=15u32).rev()).map(|(&d, w)| u32::from(d) * w).sum();
+        let sum: u32 = digits
+            .iter()
+            .zip((1..=15u32).rev())
+            .map(|(&d, w)| u32::from(d) * w)
+            .sum();
         let remainder = (sum % 11) as u8;
         if remainder != 0 || digits.iter().any(|&d| d > 9) {
             return Err(CnsError::Checksum { remainder });

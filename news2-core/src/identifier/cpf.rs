@@ -54,7 +54,9 @@ pub enum CpfError {
         found: usize,
     },
     /// A character that does not belong at its place.
-    #[error("CPF has an invalid character {character:?} at position {position}: expected digits, bare or as 000.000.000-00")]
+    #[error(
+        "CPF has an invalid character {character:?} at position {position}: expected digits, bare or as 000.000.000-00"
+    )]
     InvalidCharacter {
         /// 0-based position in characters of the trimmed text.
         position: usize,
@@ -95,9 +97,13 @@ impl From<ShapeError> for CpfError {
     fn from(e: ShapeError) -> Self {
         match e {
             ShapeError::Empty => Self::Empty,
-            ShapeError::InvalidCharacter { position, character } => {
-                Self::InvalidCharacter { position, character }
-            }
+            ShapeError::InvalidCharacter {
+                position,
+                character,
+            } => Self::InvalidCharacter {
+                position,
+                character,
+            },
             ShapeError::WrongLength { found } => Self::WrongLength { found },
         }
     }
@@ -144,7 +150,11 @@ impl Cpf {
         for position in [9, 10] {
             let expected = check_digit(&digits[..position]);
             if digits[position] != expected {
-                return Err(CpfError::CheckDigit { position, expected, found: digits[position] });
+                return Err(CpfError::CheckDigit {
+                    position,
+                    expected,
+                    found: digits[position],
+                });
             }
         }
         Ok(Self(digits))
@@ -241,7 +251,7 @@ impl fmt::Debug for Cpf {
 impl serde::Serialize for Cpf {
     /// Serialised as the eleven bare digits.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.digits_str().as_str())
+        s.serialize_str(self.digits_str().as_str())
     }
 }
 

@@ -23,10 +23,15 @@ pub(crate) fn read_digits<const N: usize>(
         return Err(ShapeError::Empty);
     }
     let is_sep = |c: char| seps.iter().any(|&(_, s)| s == c);
-    if let Some((position, character)) =
-        text.chars().enumerate().find(|&(_, c)| !c.is_ascii_digit() && !is_sep(c))
+    if let Some((position, character)) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| !c.is_ascii_digit() && !is_sep(c))
     {
-        return Err(ShapeError::InvalidCharacter { position, character });
+        return Err(ShapeError::InvalidCharacter {
+            position,
+            character,
+        });
     }
     // Only ASCII is left, so byte positions are character positions from here on.
     let bytes = text.as_bytes();
@@ -42,7 +47,10 @@ pub(crate) fn read_digits<const N: usize>(
                 None => b.is_ascii_digit(),
             };
             if !ok {
-                return Err(ShapeError::InvalidCharacter { position: i, character: char::from(b) });
+                return Err(ShapeError::InvalidCharacter {
+                    position: i,
+                    character: char::from(b),
+                });
             }
         }
         if bytes.len() != mask_len {
