@@ -70,7 +70,8 @@ fn batch(c: &mut Criterion) {
     let mut out_cols = vec![vec![0u8; ROWS]; 10];
     g.bench_function(BenchmarkId::new("score_raw_columns", ROWS), |b| {
         b.iter(|| {
-            let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut out_cols[..] else {
+            let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut out_cols[..]
+            else {
                 unreachable!()
             };
             let mut out = ScoreColumnsMut {
@@ -110,10 +111,20 @@ fn classification(c: &mut Criterion) {
     g.throughput(Throughput::Elements(ROWS as u64));
     g.sample_size(20);
     g.bench_function("baseline_sum_fields", |b| {
-        b.iter(|| black_box(&signs).iter().map(|s| u32::from(s.pulse.map_or(0, |p| p.get()))).sum::<u32>())
+        b.iter(|| {
+            black_box(&signs)
+                .iter()
+                .map(|s| u32::from(s.pulse.map_or(0, |p| p.get())))
+                .sum::<u32>()
+        })
     });
     g.bench_function("classify", |b| {
-        b.iter(|| black_box(&signs).iter().filter(|s| profile.classify(s).worst().is_some()).count())
+        b.iter(|| {
+            black_box(&signs)
+                .iter()
+                .filter(|s| profile.classify(s).worst().is_some())
+                .count()
+        })
     });
     g.finish();
 }
@@ -124,10 +135,29 @@ fn cpf(c: &mut Criterion) {
     let mut g = c.benchmark_group("cpf_parse");
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("baseline_byte_sum_masked", |b| {
-        b.iter(|| black_box(&masked).iter().map(|s| s.bytes().map(u32::from).sum::<u32>()).sum::<u32>())
+        b.iter(|| {
+            black_box(&masked)
+                .iter()
+                .map(|s| s.bytes().map(u32::from).sum::<u32>())
+                .sum::<u32>()
+        })
     });
-    g.bench_function("masked", |b| b.iter(|| black_box(&masked).iter().filter(|s| Cpf::parse(s).is_ok()).count()));
-    g.bench_function("bare", |b| b.iter(|| black_box(&bare).iter().filter(|s| Cpf::parse(s).is_ok()).count()));
+    g.bench_function("masked", |b| {
+        b.iter(|| {
+            black_box(&masked)
+                .iter()
+                .filter(|s| Cpf::parse(s).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("bare", |b| {
+        b.iter(|| {
+            black_box(&bare)
+                .iter()
+                .filter(|s| Cpf::parse(s).is_ok())
+                .count()
+        })
+    });
     g.finish();
 }
 

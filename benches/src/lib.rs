@@ -1,7 +1,9 @@
 //! Shared input generators for the benchmarks: randomised, so the branch predictor
 //! cannot learn the input and flatter the figures.
 
-use news2_core::{Acvpu, Cpf, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp, Temperature, Vitals};
+use news2_core::{
+    Acvpu, Cpf, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp, Temperature, Vitals,
+};
 
 /// A small deterministic generator (xorshift64*), so runs are comparable.
 #[derive(Debug, Clone)]
@@ -10,7 +12,11 @@ pub struct Rng(u64);
 impl Rng {
     /// Seeds the generator (0 is replaced by a fixed odd constant).
     pub fn new(seed: u64) -> Self {
-        Self(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// The next 64 random bits.
@@ -36,12 +42,20 @@ pub fn random_vitals(n: usize, seed: u64) -> Vec<Vitals> {
         .map(|_| Vitals {
             respiration_rate: RespirationRate::new(rng.range(4, 40)).expect("in range"),
             spo2: Spo2::new(rng.range(80, 100)).expect("in range"),
-            spo2_scale: if rng.range(0, 9) == 0 { Spo2Scale::Scale2 } else { Spo2Scale::Scale1 },
+            spo2_scale: if rng.range(0, 9) == 0 {
+                Spo2Scale::Scale2
+            } else {
+                Spo2Scale::Scale1
+            },
             on_oxygen: rng.range(0, 3) == 0,
             systolic_bp: SystolicBp::new(rng.range(70, 240)).expect("in range"),
             pulse: Pulse::new(rng.range(30, 160)).expect("in range"),
-            consciousness: Acvpu::from_code(if rng.range(0, 4) == 0 { rng.range(1, 4) as u8 } else { 0 })
-                .expect("code"),
+            consciousness: Acvpu::from_code(if rng.range(0, 4) == 0 {
+                rng.range(1, 4) as u8
+            } else {
+                0
+            })
+            .expect("code"),
             temperature: Temperature::from_tenths(rng.range(340, 410) as i16).expect("in range"),
         })
         .collect()
