@@ -30,11 +30,7 @@ cargo test --workspace --all-features --locked
 section "benchmarks run once each (criterion test mode)"
 cargo test -p news2-benches --benches --locked
 
-for part in python wasm e2e; do
-  if [ -x "scripts/$part.sh" ]; then
-    section "$part"
-    "scripts/$part.sh"
-  fi
-done
+section "WASM package: build, Node tests, strict TypeScript, headless Chromium, differential"
+scripts/wasm.sh
 
 section "all tests passed"

@@ -1,0 +1,371 @@
+//! `score` and `scorePartial`: one observation set in, one packed result out.
+
+use news2_core::{Field, News2Score, PartialScore, PartialVitals, RawVitals, Vitals, VitalsError};
+use wasm_bindgen::prelude::*;
+
+use crate::failure::{Failure, fail};
+use crate::labels::{MONITORING, RESPONSE, code_of};
+
+/// Bits of the `absent` and `wrong_type` masks of [`score_values`], one per argument.
+pub mod input {
+    /// `respirationRate`.
+    pub const RESPIRATION_RATE: u32 = 1 << 0;
+    /// `spo2Scale`.
+    pub const SPO2_SCALE: u32 = 1 << 1;
+    /// `spo2`.
+    pub const SPO2: u32 = 1 << 2;
+    /// `onOxygen`.
+    pub const ON_OXYGEN: u32 = 1 << 3;
+    /// `systolicBp`.
+    pub const SYSTOLIC_BP: u32 = 1 << 4;
+    /// `pulse`.
+    pub const PULSE: u32 = 1 << 5;
+    /// `consciousness`.
+    pub const CONSCIOUSNESS: u32 = 1 << 6;
+    /// `temperature`.
+    pub const TEMPERATURE: u32 = 1 << 7;
+    /// `diastolicBp` (classification only).
+    pub const DIASTOLIC_BP: u32 = 1 << 8;
+}
+
+/// Each mask bit with the field it stands for.
+pub(crate) const MASK_FIELDS: [(u32, Field); 9] = [
+    (input::RESPIRATION_RATE, Field::RespirationRate),
+    (input::SPO2_SCALE, Field::Spo2Scale),
+    (input::SPO2, Field::Spo2),
+    (input::ON_OXYGEN, Field::OnOxygen),
+    (input::SYSTOLIC_BP, Field::SystolicBp),
+    (input::PULSE, Field::Pulse),
+    (input::CONSCIOUSNESS, Field::Consciousness),
+    (input::TEMPERATURE, Field::Temperature),
+    (input::DIASTOLIC_BP, Field::DiastolicBp),
+];
+
+/// The first field, in the core's precedence order, whose bit is set in `mask`.
+pub(crate) fn first_field(mask: u32) -> Option<Field> {
+    MASK_FIELDS
+        .iter()
+        .filter(|(bit, _)| mask & bit != 0)
+        .map(|&(_, field)| field)
+        .min()
+}
+
+/// Combines the core's verdict (computed with every wrongly typed input left out) with the
+/// first wrongly typed input: whichever field comes first in the core's order is reported,
+/// so the precedence rule holds whatever made a field bad. Leaving a field out can only add
+/// an error *at* that field (`missing`), never before it, so an earlier core error is the
+/// same as if the bad value had been there.
+pub(crate) fn with_wrong_type<T>(
+    verdict: Result<T, VitalsError>,
+    wrong_type: u32,
+) -> Result<T, Failure> {
+    match (verdict, first_field(wrong_type)) {
+        (Err(e), Some(bad)) if e.field() < bad => Err(e.into()),
+        (_, Some(bad)) => Err(Failure::wrong_type(bad)),
+        (verdict, None) => verdict.map_err(Failure::from),
+    }
+}
+
+/// Scores one observation set (`partial` false: `Vitals::from_raw`, `true`:
+/// `PartialVitals::from_raw`) and returns the packed result ([`pack_score`] or
+/// [`pack_partial`]), or [`FAILED`](crate::failure::FAILED) with a
+/// [`Failure`] for [`take_failure`](crate::take_failure).
+///
+/// Inputs whose bit is set in `absent` or `wrong_type` are `None` for the core (their
+/// argument is ignored); `on_oxygen` and `spo2_scale` absent mean air and Scale 1, as in
+/// `RawVitals`.
+#[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
+#[wasm_bindgen(js_name = scoreValues)]
+pub fn score_values(
+    respiration_rate: f64,
+    spo2_scale: f64,
+    spo2: f64,
+    on_oxygen: bool,
+    systolic_bp: f64,
+    pulse: f64,
+    consciousness: &str,
+    temperature: f64,
+    absent: u32,
+    wrong_type: u32,
+    partial: bool,
+) -> f64 {
+    let values = [
+        respiration_rate,
+        spo2_scale,
+        spo2,
+        systolic_bp,
+        pulse,
+        temperature,
+    ];
+    score(
+        values,
+        on_oxygen,
+        consciousness,
+        absent,
+        wrong_type,
+        partial,
+    )
+}
+
+/// [`score_values`] with the consciousness level given as its `Acvpu::code` (0–4) instead
+/// of text, so the call passes no string. The wrapper only passes codes the core's parser
+/// returned for the caller's text ([`consciousness_code`]); the level is handed to
+/// `RawVitals` as its chart letter, which the core parses back to the same level. Any
+/// other code is reported as a wrongly typed `consciousness`, never scored.
+#[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
+#[wasm_bindgen(js_name = scoreValuesCoded)]
+pub fn score_values_coded(
+    respiration_rate: f64,
+    spo2_scale: f64,
+    spo2: f64,
+    on_oxygen: bool,
+    systolic_bp: f64,
+    pulse: f64,
+    consciousness: u8,
+    temperature: f64,
+    absent: u32,
+    wrong_type: u32,
+    partial: bool,
+) -> f64 {
+    let values = [
+        respiration_rate,
+        spo2_scale,
+        spo2,
+        systolic_bp,
+        pulse,
+        temperature,
+    ];
+    match letter(consciousness, absent) {
+        Some(mut buf) => score(values, on_oxygen, buf.as_str(), absent, wrong_type, partial),
+        None => fail(Failure::wrong_type(Field::Consciousness)),
+    }
+}
+
+/// The chart letter of an `Acvpu` code, as text (`None` for an unknown code, unless the
+/// consciousness is absent anyway).
+pub(crate) fn letter(code: u8, absent: u32) -> Option<Letter> {
+    match news2_core::Acvpu::from_code(code) {
+        Some(level) => Some(Letter::new(level.letter())),
+        None if absent & input::CONSCIOUSNESS != 0 => Some(Letter::new('A')),
+        None => None,
+    }
+}
+
+/// A chart letter held inline, so the coded path allocates nothing.
+pub(crate) struct Letter([u8; 4], usize);
+
+impl Letter {
+    fn new(c: char) -> Self {
+        let mut buf = [0; 4];
+        let len = c.encode_utf8(&mut buf).len();
+        Self(buf, len)
+    }
+
+    /// The letter as text.
+    pub(crate) fn as_str(&mut self) -> &str {
+        std::str::from_utf8(&self.0[..self.1]).unwrap_or("")
+    }
+}
+
+/// `values`: respiration rate, SpO2 scale, SpO2, systolic BP, pulse, temperature.
+fn score(
+    values: [f64; 6],
+    on_oxygen: bool,
+    consciousness: &str,
+    absent: u32,
+    wrong_type: u32,
+    partial: bool,
+) -> f64 {
+    let [
+        respiration_rate,
+        spo2_scale,
+        spo2,
+        systolic_bp,
+        pulse,
+        temperature,
+    ] = values;
+    let given = |bit: u32| (absent | wrong_type) & bit == 0;
+    let num = |bit: u32, value: f64| given(bit).then_some(value);
+    let raw = RawVitals {
+        respiration_rate: num(input::RESPIRATION_RATE, respiration_rate),
+        spo2: num(input::SPO2, spo2),
+        spo2_scale: num(input::SPO2_SCALE, spo2_scale),
+        on_oxygen: given(input::ON_OXYGEN).then_some(on_oxygen),
+        systolic_bp: num(input::SYSTOLIC_BP, systolic_bp),
+        pulse: num(input::PULSE, pulse),
+        consciousness: given(input::CONSCIOUSNESS).then_some(consciousness),
+        temperature: num(input::TEMPERATURE, temperature),
+    };
+    let packed = if partial {
+        with_wrong_type(PartialVitals::from_raw(&raw), wrong_type).map(|v| pack_partial(&v.score()))
+    } else {
+        with_wrong_type(Vitals::from_raw(&raw), wrong_type).map(|v| pack_score(&v.score()))
+    };
+    packed.unwrap_or_else(fail)
+}
+
+/// Packs a complete score (bit 0 is the least significant):
+///
+/// | bits | content |
+/// |---|---|
+/// | 0–13 | the seven parameter scores, 2 bits each, in chart order |
+/// | 14–18 | total |
+/// | 19–20 | risk (`ClinicalRisk::code`) |
+/// | 21–22 | monitoring (index in the `monitoring` table) |
+/// | 23–25 | response (index in the `response` table) |
+/// | 26–27 | SpO2 scale number (1 or 2) |
+/// | 32–38 | red parameters (`ParameterSet::bits`) |
+pub fn pack_score(s: &News2Score) -> f64 {
+    let params = s
+        .parameters
+        .as_array()
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, &p)| acc | u64::from(p) << (2 * i));
+    let packed = params
+        | u64::from(s.total) << 14
+        | u64::from(s.risk.code()) << 19
+        | u64::from(code_of(&MONITORING, &s.response.monitoring)) << 21
+        | u64::from(code_of(&RESPONSE, &s.response.response)) << 23
+        | u64::from(s.scale.number()) << 26
+        | u64::from(s.red.bits()) << 32;
+    packed as f64
+}
+
+/// The 3-bit code of a missing parameter score in [`pack_partial`].
+pub const PARTIAL_MISSING: u8 = 7;
+
+/// Packs a partial score:
+///
+/// | bits | content |
+/// |---|---|
+/// | 0–20 | the seven parameter scores, 3 bits each, in chart order; 7 when missing |
+/// | 21–25 | total of the known scores |
+/// | 26–27 | SpO2 scale number |
+/// | 28–29 | minimum risk (`PartialScore::minimum_risk`, `ClinicalRisk::code`) |
+/// | 30 | complete |
+/// | 32–38 | missing parameters (`ParameterSet::bits`) |
+/// | 39–45 | red parameters |
+pub fn pack_partial(s: &PartialScore) -> f64 {
+    let params = s
+        .parameters
+        .as_array()
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, p)| {
+            acc | u64::from(p.unwrap_or(PARTIAL_MISSING)) << (3 * i)
+        });
+    let packed = params
+        | u64::from(s.total) << 21
+        | u64::from(s.scale.number()) << 26
+        | u64::from(s.minimum_risk().code()) << 28
+        | u64::from(s.complete()) << 30
+        | u64::from(s.missing.bits()) << 32
+        | u64::from(s.red.bits()) << 39;
+    packed as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::failure::{FAILED, take_failure};
+
+    const NORMAL: (f64, f64, f64, bool, f64, f64, &str, f64) =
+        (18.0, 1.0, 97.0, false, 120.0, 70.0, "A", 37.0);
+
+    fn call(absent: u32, wrong: u32, partial: bool) -> f64 {
+        let (rr, sc, sp, ox, sbp, p, c, t) = NORMAL;
+        score_values(rr, sc, sp, ox, sbp, p, c, t, absent, wrong, partial)
+    }
+
+    #[test]
+    fn all_normal_packs_zero_scores() {
+        let r = call(0, 0, false) as u64;
+        assert_eq!(r & 0x3fff, 0);
+        assert_eq!(r >> 26 & 3, 1, "scale 1");
+    }
+
+    #[test]
+    fn wrong_type_respects_the_core_order() {
+        // spo2 wrongly typed, systolic missing: spo2 comes first.
+        assert_eq!(call(input::SYSTOLIC_BP, input::SPO2, false), FAILED);
+        let f = take_failure().expect("failure");
+        assert_eq!(
+            (f.kind(), f.field()),
+            ("invalid_type".into(), Some("spo2".into()))
+        );
+        // respiration rate missing comes before a wrongly typed temperature.
+        assert_eq!(
+            call(input::RESPIRATION_RATE, input::TEMPERATURE, false),
+            FAILED
+        );
+        let f = take_failure().expect("failure");
+        assert_eq!(
+            (f.kind(), f.field()),
+            ("missing".into(), Some("respiration_rate".into()))
+        );
+        // In a partial call a gap is no error, so the wrong type is reported.
+        assert_eq!(
+            call(input::RESPIRATION_RATE, input::TEMPERATURE, true),
+            FAILED
+        );
+        assert_eq!(
+            take_failure().expect("failure").field().as_deref(),
+            Some("temperature")
+        );
+        // A wrongly typed on_oxygen is reported even though absent means air.
+        assert_eq!(call(0, input::ON_OXYGEN, false), FAILED);
+        assert_eq!(
+            take_failure().expect("failure").field().as_deref(),
+            Some("on_oxygen")
+        );
+    }
+
+    #[test]
+    fn coded_consciousness_scores_like_the_text() {
+        for (code, text) in [
+            (0, "alert"),
+            (1, " New Confusion "),
+            (2, "v"),
+            (3, "P"),
+            (4, "unresponsive"),
+        ] {
+            let (rr, sc, sp, ox, sbp, p, _, t) = NORMAL;
+            let by_text = score_values(rr, sc, sp, ox, sbp, p, text, t, 0, 0, false);
+            assert_eq!(
+                score_values_coded(rr, sc, sp, ox, sbp, p, code, t, 0, 0, false),
+                by_text,
+                "{text}"
+            );
+            assert_eq!(consciousness_code(text), f64::from(code));
+        }
+        let (rr, sc, sp, ox, sbp, p, _, t) = NORMAL;
+        assert_eq!(
+            score_values_coded(rr, sc, sp, ox, sbp, p, 5, t, 0, 0, false),
+            FAILED
+        );
+        assert_eq!(take_failure().expect("failure").kind(), "invalid_type");
+        assert!(
+            score_values_coded(rr, sc, sp, ox, sbp, p, 5, t, input::CONSCIOUSNESS, 0, true) >= 0.0
+        );
+    }
+
+    #[test]
+    fn partial_marks_missing() {
+        let r = call(input::PULSE, 0, true) as u64;
+        assert_eq!(r >> (3 * 4) & 7, u64::from(PARTIAL_MISSING));
+        assert_eq!(r >> 30 & 1, 0, "not complete");
+        assert_eq!(r >> 32 & 0x7f, 1 << 4, "pulse missing");
+    }
+}
+
+/// The batch code of a consciousness level given as text (`Acvpu`'s `FromStr`, then
+/// `Acvpu::code`), or [`FAILED`](crate::failure::FAILED) with an `invalid_consciousness`
+/// [`Failure`]. Lets a caller build a `consciousness` column with the core's parser.
+#[wasm_bindgen(js_name = consciousnessCode)]
+pub fn consciousness_code(text: &str) -> f64 {
+    match text.parse::<news2_core::Acvpu>() {
+        Ok(level) => f64::from(level.code()),
+        Err(e) => fail(e.into()),
+    }
+}
