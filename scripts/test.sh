@@ -27,8 +27,8 @@ cargo build -p news2-core --no-default-features --features serde --locked
 section "Rust tests (unit, golden, property, integration, doc)"
 cargo test --workspace --all-features --locked
 
-section "benchmarks run once each (criterion test mode)"
-cargo test -p news2-benches --benches --locked
+section "benchmarks run once each (criterion test mode, smaller escalation board)"
+ESCALATION_BENCH_N=20000 cargo test -p news2-benches --benches --locked
 
 section "WASM package: build, Node tests, strict TypeScript, headless Chromium, differential"
 scripts/wasm.sh
