@@ -1,0 +1,394 @@
+//! Arrow columns into the core's [`RawColumns`] encoding, and back to faithful errors.
+//!
+//! Numbers become `f64` with null as NaN (missing); flags and levels become the core's
+//! codes, with [`MISSING_CODE`] for null. The encoding is lossy only for values the core
+//! refuses, so for those rows [`InputColumns::error`] asks the core's own parser again with
+//! the value as given, and the message shows what the user wrote.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float16Type, Float32Type, Float64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use news2_core::batch::{MISSING_CODE, RawColumns};
+use news2_core::{Acvpu, Spo2Scale, VitalsError};
+
+/// Why a whole batch cannot be read: a problem with a column, not with a row.
+#[derive(Debug)]
+pub(crate) enum ColumnError {
+    /// A required column is absent.
+    Missing(&'static str),
+    /// A column holds the wrong kind of data.
+    WrongType {
+        column: &'static str,
+        found: DataType,
+        expected: &'static str,
+    },
+    /// A column and a keyword both give `spo2_scale` or `on_oxygen`.
+    Conflict(&'static str),
+    /// Arrow could not convert a column.
+    Arrow(String),
+}
+
+impl std::fmt::Display for ColumnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing(c) => write!(
+                f,
+                "column {c:?} is missing: expected respiration_rate, spo2, systolic_bp, pulse, consciousness and temperature (spo2_scale and on_oxygen optional)"
+            ),
+            Self::WrongType {
+                column,
+                found,
+                expected,
+            } => {
+                write!(f, "column {column:?} holds {found}: expected {expected}")
+            }
+            Self::Conflict(c) => write!(
+                f,
+                "{c} is given both as a column and as a keyword: give one"
+            ),
+            Self::Arrow(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A consciousness text the core's parser refuses. Any code the core does not know
+/// reads as invalid; this one keeps clear of the valid codes and of [`MISSING_CODE`].
+const INVALID_LEVEL: u8 = MISSING_CODE - 1;
+const _: () = assert!(Acvpu::from_code(INVALID_LEVEL).is_none());
+
+/// An SpO2 scale number the core refuses (the core knows only the codes 1 and 2).
+const INVALID_SCALE: u8 = 0;
+
+/// The shortest decimal text of an `f32`, read as `f64`: a float32 cell holding 36.05 is
+/// scored as 36.05, not as its binary value 36.04999923….
+fn f32_as_written(x: f32, buf: &mut String) -> f64 {
+    buf.clear();
+    if write!(buf, "{x}").is_err() {
+        return f64::from(x);
+    }
+    buf.parse().unwrap_or(f64::from(x))
+}
+
+fn with_nan<T: Copy>(values: impl Iterator<Item = Option<T>>, f: impl FnMut(T) -> f64) -> Vec<f64> {
+    let mut f = f;
+    values.map(|v| v.map_or(f64::NAN, &mut f)).collect()
+}
+
+/// A numeric column as `f64`, null as NaN. Borrowed when it already is a null-free float64.
+fn floats<'a>(column: &'static str, array: &'a ArrayRef) -> Result<Cow<'a, [f64]>, ColumnError> {
+    let mut buf = String::new();
+    Ok(match array.data_type() {
+        DataType::Float64 => {
+            let a = array.as_primitive::<Float64Type>();
+            if a.null_count() == 0 {
+                Cow::Borrowed(a.values())
+            } else {
+                Cow::Owned(with_nan(a.iter(), |x| x))
+            }
+        }
+        DataType::Float32 => {
+            Cow::Owned(with_nan(array.as_primitive::<Float32Type>().iter(), |x| {
+                f32_as_written(x, &mut buf)
+            }))
+        }
+        DataType::Float16 => {
+            Cow::Owned(with_nan(array.as_primitive::<Float16Type>().iter(), |x| {
+                f32_as_written(x.to_f32(), &mut buf)
+            }))
+        }
+        DataType::Null => Cow::Owned(vec![f64::NAN; array.len()]),
+        t if t.is_numeric() || matches!(t, DataType::Dictionary(_, v) if v.is_numeric()) => {
+            let cast = arrow_cast::cast(array, &DataType::Float64)
+                .map_err(|e| ColumnError::Arrow(e.to_string()))?;
+            Cow::Owned(with_nan(cast.as_primitive::<Float64Type>().iter(), |x| x))
+        }
+        other => {
+            return Err(ColumnError::WrongType {
+                column,
+                found: other.clone(),
+                expected: "numbers",
+            });
+        }
+    })
+}
+
+/// `on_oxygen` as the core's codes: 0 air, 1 oxygen, [`MISSING_CODE`] for null.
+fn flags(array: &ArrayRef) -> Result<Vec<u8>, ColumnError> {
+    match array.data_type() {
+        DataType::Boolean => Ok(array
+            .as_boolean()
+            .iter()
+            .map(|v| v.map_or(MISSING_CODE, u8::from))
+            .collect()),
+        DataType::Null => Ok(vec![MISSING_CODE; array.len()]),
+        other => Err(ColumnError::WrongType {
+            column: "on_oxygen",
+            found: other.clone(),
+            expected: "booleans (True for supplemental oxygen, False for air)",
+        }),
+    }
+}
+
+/// `spo2_scale` as the core's codes, with the numbers as given for error messages.
+struct Scales {
+    codes: Vec<u8>,
+    given: Vec<f64>,
+}
+
+fn scales(array: &ArrayRef) -> Result<Scales, ColumnError> {
+    let given = floats("spo2_scale", array)?.into_owned();
+    let codes = given
+        .iter()
+        .map(|&x| match Spo2Scale::from_number(x) {
+            _ if x.is_nan() => MISSING_CODE,
+            Ok(scale) => scale.number(),
+            Err(_) => INVALID_SCALE,
+        })
+        .collect();
+    Ok(Scales { codes, given })
+}
+
+/// The core's parser applied once per distinct text (data frames repeat a few levels):
+/// one-byte texts (the chart letters) by table, longer ones through a short list.
+struct LevelCache<'a> {
+    single: [Option<u8>; 256],
+    seen: Vec<(&'a str, u8)>,
+}
+
+impl Default for LevelCache<'_> {
+    fn default() -> Self {
+        Self {
+            single: [None; 256],
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl<'a> LevelCache<'a> {
+    const CAPACITY: usize = 32;
+
+    fn parse(text: &str) -> u8 {
+        text.parse::<Acvpu>().map_or(INVALID_LEVEL, Acvpu::code)
+    }
+
+    #[inline]
+    fn code(&mut self, text: Option<&'a str>) -> u8 {
+        let Some(text) = text else {
+            return MISSING_CODE;
+        };
+        if let [byte] = text.as_bytes() {
+            return *self.single[usize::from(*byte)].get_or_insert_with(|| Self::parse(text));
+        }
+        if let Some(&(_, code)) = self.seen.iter().find(|(t, _)| *t == text) {
+            return code;
+        }
+        let code = Self::parse(text);
+        if self.seen.len() < Self::CAPACITY {
+            self.seen.push((text, code));
+        }
+        code
+    }
+}
+
+/// The text of row `i` of a plain string array.
+fn text_at(array: &ArrayRef, i: usize) -> Option<&str> {
+    if array.is_null(i) {
+        return None;
+    }
+    match array.data_type() {
+        DataType::Utf8 => Some(array.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => Some(array.as_string::<i64>().value(i)),
+        DataType::Utf8View => Some(array.as_string_view().value(i)),
+        _ => None,
+    }
+}
+
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// Consciousness as the core's codes, keeping the texts for error messages.
+struct Levels {
+    codes: Vec<u8>,
+    /// Row → (array, index) of its text.
+    texts: Texts,
+}
+
+enum Texts {
+    None,
+    Plain(ArrayRef),
+    Dictionary { keys: Vec<usize>, values: ArrayRef },
+}
+
+impl Levels {
+    fn text(&self, i: usize) -> Option<&str> {
+        match &self.texts {
+            Texts::None => None,
+            Texts::Plain(a) => text_at(a, i),
+            Texts::Dictionary { keys, values } => text_at(values, keys[i]),
+        }
+    }
+}
+
+fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
+    let mut cache = LevelCache::default();
+    let wrong = |found: &DataType| ColumnError::WrongType {
+        column: "consciousness",
+        found: found.clone(),
+        expected: "text: A, C, V, P or U, or the words",
+    };
+    match array.data_type() {
+        DataType::Utf8 => {
+            let codes = array
+                .as_string::<i32>()
+                .iter()
+                .map(|t| cache.code(t))
+                .collect();
+            Ok(Levels {
+                codes,
+                texts: Texts::Plain(array.clone()),
+            })
+        }
+        DataType::LargeUtf8 => {
+            let codes = array
+                .as_string::<i64>()
+                .iter()
+                .map(|t| cache.code(t))
+                .collect();
+            Ok(Levels {
+                codes,
+                texts: Texts::Plain(array.clone()),
+            })
+        }
+        DataType::Utf8View => {
+            let codes = array
+                .as_string_view()
+                .iter()
+                .map(|t| cache.code(t))
+                .collect();
+            Ok(Levels {
+                codes,
+                texts: Texts::Plain(array.clone()),
+            })
+        }
+        DataType::Dictionary(_, v) if is_text(v) => {
+            let dict = array.as_any_dictionary();
+            let values = dict.values().clone();
+            let value_codes: Vec<u8> = (0..values.len())
+                .map(|i| cache.code(text_at(&values, i)))
+                .collect();
+            let keys = dict.normalized_keys();
+            let nulls = array.logical_nulls();
+            let codes = keys
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| {
+                    if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                        MISSING_CODE
+                    } else {
+                        value_codes[k]
+                    }
+                })
+                .collect();
+            Ok(Levels {
+                codes,
+                texts: Texts::Dictionary { keys, values },
+            })
+        }
+        DataType::Null => Ok(Levels {
+            codes: vec![MISSING_CODE; array.len()],
+            texts: Texts::None,
+        }),
+        other => Err(wrong(other)),
+    }
+}
+
+/// The keywords of `score_batch`, already checked: they fill a column that is absent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Keywords {
+    pub(crate) spo2_scale: Option<Spo2Scale>,
+    pub(crate) on_oxygen: Option<bool>,
+}
+
+/// One record batch's columns in the core's encoding.
+pub(crate) struct InputColumns<'a> {
+    respiration_rate: Cow<'a, [f64]>,
+    spo2: Cow<'a, [f64]>,
+    systolic_bp: Cow<'a, [f64]>,
+    pulse: Cow<'a, [f64]>,
+    temperature: Cow<'a, [f64]>,
+    scales: Option<Scales>,
+    on_oxygen: Option<Vec<u8>>,
+    levels: Levels,
+}
+
+impl<'a> InputColumns<'a> {
+    /// Reads the columns by name; extra columns are ignored.
+    pub(crate) fn read(batch: &'a RecordBatch, keywords: Keywords) -> Result<Self, ColumnError> {
+        let n = batch.num_rows();
+        let column =
+            |name: &'static str| batch.column_by_name(name).ok_or(ColumnError::Missing(name));
+        let scales = match (batch.column_by_name("spo2_scale"), keywords.spo2_scale) {
+            (Some(_), Some(_)) => return Err(ColumnError::Conflict("spo2_scale")),
+            (Some(c), None) => Some(scales(c)?),
+            (None, Some(s)) => Some(Scales {
+                codes: vec![s.number(); n],
+                given: vec![f64::from(s.number()); n],
+            }),
+            (None, None) => None,
+        };
+        let on_oxygen = match (batch.column_by_name("on_oxygen"), keywords.on_oxygen) {
+            (Some(_), Some(_)) => return Err(ColumnError::Conflict("on_oxygen")),
+            (Some(c), None) => Some(flags(c)?),
+            (None, Some(o)) => Some(vec![u8::from(o); n]),
+            (None, None) => None,
+        };
+        Ok(Self {
+            respiration_rate: floats("respiration_rate", column("respiration_rate")?)?,
+            spo2: floats("spo2", column("spo2")?)?,
+            systolic_bp: floats("systolic_bp", column("systolic_bp")?)?,
+            pulse: floats("pulse", column("pulse")?)?,
+            temperature: floats("temperature", column("temperature")?)?,
+            levels: levels(column("consciousness")?)?,
+            scales,
+            on_oxygen,
+        })
+    }
+
+    /// The columns as the core's batch input.
+    pub(crate) fn raw(&self) -> RawColumns<'_> {
+        RawColumns {
+            respiration_rate: &self.respiration_rate,
+            spo2: &self.spo2,
+            spo2_scale: self.scales.as_ref().map(|s| s.codes.as_slice()),
+            on_oxygen: self.on_oxygen.as_deref(),
+            systolic_bp: &self.systolic_bp,
+            pulse: &self.pulse,
+            consciousness: &self.levels.codes,
+            temperature: &self.temperature,
+        }
+    }
+
+    /// Why row `i` could not be scored: the core's error for the row, with the value as
+    /// given where the encoding lost it (an invalid scale number, an invalid level text).
+    pub(crate) fn error(&self, i: usize) -> Option<VitalsError> {
+        let e = self.raw().row(i).err()?;
+        Some(match e {
+            VitalsError::InvalidScale { .. } => self
+                .scales
+                .as_ref()
+                .and_then(|s| Spo2Scale::from_number(s.given[i]).err())
+                .unwrap_or(e),
+            VitalsError::InvalidConsciousness { .. } => self
+                .levels
+                .text(i)
+                .and_then(|t| t.parse::<Acvpu>().err())
+                .unwrap_or(e),
+            e => e,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! Storage: one SQLite file in WAL mode, one writer thread, a few reader connections.
+
+pub mod events;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::problem::Problem;
+pub use writer::{Effects, Job, WriteCtx, WriterState};
+
+/// How many read connections.
+const READERS: usize = 4;
+
+/// A handle on the database: writes go to the writer thread, reads to the reader pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Box<dyn Job>>,
+    readers: Arc<Readers>,
+    path: PathBuf,
+}
+
+#[derive(Debug)]
+struct Readers {
+    conns: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+    // Dropped with the last handle: stops the checkpointer.
+    _stop_checkpoints: std::sync::mpsc::Sender<()>,
+}
+
+/// Opens the write connection: creates the file and tables, sets WAL and durability.
+pub fn open_writer(path: &Path, synchronous: &str) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    schema::configure(&conn, synchronous)?;
+    schema::create(&conn)?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    Ok(conn)
+}
+
+/// Copies the WAL back into the database every 250 ms, off the commit path (PASSIVE: it
+/// never blocks the writer or readers). Stops when every handle on the store is dropped.
+fn checkpointer(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
+    use std::sync::mpsc::RecvTimeoutError;
+    while let Err(RecvTimeoutError::Timeout) =
+        stop.recv_timeout(std::time::Duration::from_millis(250))
+    {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+    // The store is gone: one last checkpoint.
+    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+}
+
+impl Store {
+    /// Starts the writer thread on `conn` with `state`, and opens the readers.
+    pub fn start(
+        path: &Path,
+        conn: Connection,
+        state: WriterState,
+        effects: Effects,
+    ) -> rusqlite::Result<Self> {
+        let readers = (0..READERS)
+            .map(|_| open_reader(path))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let checkpoints = Connection::open(path)?;
+        checkpoints.pragma_update(None, "busy_timeout", 5000)?;
+        let (stop, stopped) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpointer(&checkpoints, &stopped))
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let (jobs, rx) = mpsc::channel(8192);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer::run(conn, state, rx, effects))
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        Ok(Self {
+            jobs,
+            readers: Arc::new(Readers {
+                conns: Mutex::new(readers),
+                permits: Semaphore::new(READERS),
+                _stop_checkpoints: stop,
+            }),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on the writer, inside a transaction that is committed before the answer comes
+    /// back. An `Err` that is not internal rolls back `f`'s writes alone.
+    pub async fn write<F, R>(&self, f: F) -> Result<R, Problem>
+    where
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<R, Problem> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (job, rx) = writer::task(f);
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| Problem::unavailable("the database writer has stopped"))?;
+        rx.await
+            .map_err(|_| Problem::unavailable("the database writer has stopped"))?
+    }
+
+    /// Whether the writer is running.
+    pub fn writer_alive(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+
+    /// Runs `f` on a read connection (a consistent snapshot of the last commit).
+    pub async fn read<F, R>(&self, f: F) -> Result<R, Problem>
+    where
+        F: FnOnce(&Connection) -> Result<R, Problem> + Send + 'static,
+        R: Send + 'static,
+    {
+        let _permit = self
+            .readers
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Problem::unavailable("the database is closed"))?;
+        let conn = self
+            .readers
+            .conns
+            .lock()
+            .map_err(|_| Problem::unavailable("the reader pool is poisoned"))?
+            .pop()
+            .ok_or_else(|| Problem::unavailable("no reader connection free"))?;
+        let readers = self.readers.clone();
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = f(&conn);
+            (conn, result)
+        })
+        .await
+        .map_err(|e| Problem::internal("reader task", e))?;
+        if let Ok(mut pool) = readers.conns.lock() {
+            pool.push(conn);
+        }
+        result
+    }
+}

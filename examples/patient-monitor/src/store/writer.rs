@@ -1,0 +1,330 @@
+//! The one writer: a dedicated thread that owns the only write connection and the
+//! in-memory state decided against (the escalation board, the audit chain head).
+//!
+//! Jobs queue on a channel. The thread takes every job waiting (up to a batch limit), runs
+//! each in its own savepoint inside one transaction, commits once, and only then answers
+//! the callers, publishes the new events and hands notifications to the dispatcher: group
+//! commit, so every answer is durable and an fsync is shared by the whole batch. A job
+//! refused (a domain error) rolls back its savepoint alone; a database failure rolls back
+//! the batch, answers every job with an error and reloads the in-memory state from the
+//! database, so memory never runs ahead of what is stored.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::{self, EventRecord, NewEvent};
+use crate::audit::{AuditEntry, Chain};
+use crate::escalation::Desk;
+use crate::problem::Problem;
+
+/// The most jobs committed together.
+const MAX_BATCH: usize = 512;
+
+/// What a job's run came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Done: keep its writes.
+    Done,
+    /// Refused (bad input, conflict, not allowed): roll back its own writes.
+    Refused,
+    /// The database failed: roll back the whole batch.
+    Failed,
+}
+
+/// A unit of work for the writer.
+pub trait Job: Send {
+    /// Runs inside the batch transaction.
+    fn run(&mut self, ctx: &mut WriteCtx<'_>) -> Status;
+    /// Answers the caller once the batch is committed (`None`) or abandoned (`Some`).
+    fn finish(self: Box<Self>, abandoned: Option<&Problem>);
+}
+
+struct Task<F, R> {
+    f: Option<F>,
+    result: Option<Result<R, Problem>>,
+    reply: oneshot::Sender<Result<R, Problem>>,
+}
+
+impl<F, R> Job for Task<F, R>
+where
+    F: FnOnce(&mut WriteCtx<'_>) -> Result<R, Problem> + Send,
+    R: Send,
+{
+    fn run(&mut self, ctx: &mut WriteCtx<'_>) -> Status {
+        let Some(f) = self.f.take() else {
+            return Status::Refused;
+        };
+        let result = f(ctx);
+        let status = match &result {
+            Ok(_) => Status::Done,
+            Err(p) if p.is_internal() => Status::Failed,
+            Err(_) => Status::Refused,
+        };
+        self.result = Some(result);
+        status
+    }
+
+    fn finish(self: Box<Self>, abandoned: Option<&Problem>) {
+        let answer = match (abandoned, self.result) {
+            (None, Some(r)) => r,
+            (Some(_), Some(Err(own))) if !own.is_internal() => Err(own),
+            (Some(p), _) => Err(p.clone()),
+            (None, None) => Err(Problem::unavailable("the request was not run; retry it")),
+        };
+        // The caller may have gone away (client disconnected); the work is done either way.
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// Wraps a closure as a job and returns the receiver of its answer.
+pub fn task<F, R>(f: F) -> (Box<dyn Job>, oneshot::Receiver<Result<R, Problem>>)
+where
+    F: FnOnce(&mut WriteCtx<'_>) -> Result<R, Problem> + Send + 'static,
+    R: Send + 'static,
+{
+    let (reply, rx) = oneshot::channel();
+    (
+        Box::new(Task {
+            f: Some(f),
+            result: None,
+            reply,
+        }),
+        rx,
+    )
+}
+
+/// The in-memory state the writer decides against.
+#[derive(Debug)]
+pub struct WriterState {
+    /// The head of the audit hash chain.
+    pub audit: Chain,
+    /// The escalation board and its policies.
+    pub desk: Desk,
+    last_now: DateTime<Utc>,
+}
+
+impl WriterState {
+    /// Loads the state from the database.
+    pub fn load(conn: &Connection, policies: escalation_core::PolicySet) -> Result<Self, String> {
+        Ok(Self {
+            audit: Chain::load(conn).map_err(|e| format!("cannot read the audit chain: {e}"))?,
+            desk: Desk::restore(conn, policies)?,
+            last_now: DateTime::<Utc>::MIN_UTC,
+        })
+    }
+
+    fn reload(&mut self, conn: &Connection) -> Result<(), String> {
+        let policies = self.desk.policies().as_ref().clone();
+        let last_now = self.last_now;
+        *self = Self::load(conn, policies)?;
+        self.last_now = last_now;
+        Ok(())
+    }
+
+    /// The time for the next job: the wall clock, never earlier than the time of an earlier job.
+    fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now().max(self.last_now);
+        self.last_now = now;
+        now
+    }
+}
+
+/// What a job sees: the connection (inside the transaction), the time, the state.
+pub struct WriteCtx<'a> {
+    /// The write connection, inside the batch transaction.
+    pub conn: &'a Connection,
+    /// The job's time (monotonic across jobs).
+    pub now: DateTime<Utc>,
+    /// The in-memory state.
+    pub state: &'a mut WriterState,
+    events: &'a mut Vec<EventRecord>,
+    outbound: &'a mut Vec<i64>,
+}
+
+impl std::fmt::Debug for WriteCtx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteCtx")
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WriteCtx<'_> {
+    /// Appends an event and updates the read models from it, in this transaction.
+    pub fn append(&mut self, e: NewEvent) -> Result<EventRecord, Problem> {
+        let record = events::insert(self.conn, self.now, e)?;
+        if crate::projections::apply(self.conn, &record)? {
+            self.outbound.push(record.id);
+        }
+        self.events.push(record.clone());
+        Ok(record)
+    }
+
+    /// Adds an audit entry to the hash chain, in this transaction.
+    pub fn audit(&mut self, entry: AuditEntry) -> Result<(), Problem> {
+        self.state.audit.append(self.conn, self.now, entry)
+    }
+}
+
+/// Where the writer sends what a commit made visible.
+#[derive(Debug, Clone)]
+pub struct Effects {
+    /// Realtime fan-out.
+    pub hub: crate::realtime::Hub,
+    /// Outbox event ids for the notification dispatcher.
+    pub notify: mpsc::UnboundedSender<i64>,
+    /// The board's next deadline, for the timer task.
+    pub deadline: tokio::sync::watch::Sender<Option<escalation_core::Deadline>>,
+    /// Counters.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Set by the timer task: fire due deadlines first thing in the next batch, ahead of
+    /// any queued jobs, so a write backlog never delays an escalation step.
+    pub timer_due: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The writer thread's loop. Returns when every sender is gone.
+pub fn run(
+    conn: Connection,
+    mut state: WriterState,
+    mut rx: mpsc::Receiver<Box<dyn Job>>,
+    effects: Effects,
+) {
+    let mut events = Vec::new();
+    let mut outbound = Vec::new();
+    effects.deadline.send_replace(state.desk.next_deadline());
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        events.clear();
+        outbound.clear();
+        let outcome = run_batch(
+            &conn,
+            &mut state,
+            &mut batch,
+            &mut events,
+            &mut outbound,
+            &effects.timer_due,
+        );
+        match outcome {
+            Ok(()) => {
+                effects.metrics.record_commit(&events);
+                effects.metrics.open_escalations.store(
+                    state.desk.open_count() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+                effects.hub.publish(&events);
+                for id in outbound.drain(..) {
+                    let _ = effects.notify.send(id);
+                }
+                for job in batch {
+                    job.finish(None);
+                }
+            }
+            Err(problem) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                if let Err(e) = state.reload(&conn) {
+                    tracing::error!(error = %e, "writer could not reload its state after a failed batch; stopping");
+                    for job in batch {
+                        job.finish(Some(&problem));
+                    }
+                    return;
+                }
+                for job in batch {
+                    job.finish(Some(&problem));
+                }
+            }
+        }
+        effects.deadline.send_if_modified(|d| {
+            let next = state.desk.next_deadline();
+            let changed = *d != next;
+            *d = next;
+            changed
+        });
+    }
+}
+
+/// Runs one fixed statement through the statement cache (no parsing per job).
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
+fn run_batch(
+    conn: &Connection,
+    state: &mut WriterState,
+    batch: &mut [Box<dyn Job>],
+    events: &mut Vec<EventRecord>,
+    outbound: &mut Vec<i64>,
+    timer_due: &std::sync::atomic::AtomicBool,
+) -> Result<(), Problem> {
+    exec(conn, "BEGIN IMMEDIATE")?;
+    for job in batch.iter_mut() {
+        // A deadline that fell due fires between two jobs, never after a whole batch.
+        if timer_due.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            let now = state.tick();
+            crate::escalation::advance(&mut WriteCtx {
+                conn,
+                now,
+                state: &mut *state,
+                events: &mut *events,
+                outbound: &mut *outbound,
+            })?;
+        }
+        let (events_mark, outbound_mark, audit_mark) =
+            (events.len(), outbound.len(), state.audit.mark());
+        exec(conn, "SAVEPOINT job")?;
+        let now = state.tick();
+        let status = job.run(&mut WriteCtx {
+            conn,
+            now,
+            state: &mut *state,
+            events: &mut *events,
+            outbound: &mut *outbound,
+        });
+        match status {
+            Status::Done => exec(conn, "RELEASE job")?,
+            Status::Refused => {
+                exec(conn, "ROLLBACK TO job")?;
+                exec(conn, "RELEASE job")?;
+                events.truncate(events_mark);
+                outbound.truncate(outbound_mark);
+                state.audit.reset(audit_mark);
+            }
+            Status::Failed => {
+                return Err(Problem::unavailable(
+                    "the database failed while recording; nothing was recorded, retry",
+                ));
+            }
+        }
+    }
+    exec(conn, "COMMIT").map_err(|e| Problem::internal("commit", e))?;
+    Ok(())
+}
+
+/// Runs `f` as one committed job on `conn` (for unit tests of code that needs a [`WriteCtx`]).
+#[cfg(test)]
+pub(crate) fn run_once<R>(
+    conn: &Connection,
+    state: &mut WriterState,
+    f: impl FnOnce(&mut WriteCtx<'_>) -> Result<R, Problem>,
+) -> Result<R, Problem> {
+    let (mut events, mut outbound) = (Vec::new(), Vec::new());
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let now = state.tick();
+    let r = f(&mut WriteCtx {
+        conn,
+        now,
+        state,
+        events: &mut events,
+        outbound: &mut outbound,
+    });
+    conn.execute_batch(if r.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    r
+}
