@@ -1,0 +1,61 @@
+"""``score_batch`` reads the column types data frames really hold, with the same result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import news2
+
+BASE: dict[str, list[Any]] = {
+    "respiration_rate": [18, 30, None, 12.5],
+    "spo2": [96, 90, 97, 95],
+    "systolic_bp": [120, 95, 120, 111],
+    "pulse": [70, 135, 80, 91],
+    "consciousness": ["A", "V", "alrt", None],
+    "temperature": [37.0, 39.5, 37.0, 36.05],
+    "on_oxygen": [False, True, None, False],
+}
+FRAME = pd.DataFrame(BASE)
+VARIANTS = {
+    "pandas category": lambda: FRAME.assign(consciousness=FRAME.consciousness.astype("category")),
+    "pandas string[pyarrow]": lambda: FRAME.assign(consciousness=FRAME.consciousness.astype("string[pyarrow]")),
+    "pandas Int64/Float64": lambda: FRAME.assign(
+        pulse=FRAME.pulse.astype("Int64"), respiration_rate=FRAME.respiration_rate.astype("Float64")
+    ),
+    "pandas boolean": lambda: FRAME.assign(on_oxygen=FRAME.on_oxygen.astype("boolean")),
+    "polars categorical": lambda: pl.from_pandas(FRAME).with_columns(pl.col("consciousness").cast(pl.Categorical)),
+    "polars enum": lambda: pl.from_pandas(FRAME).with_columns(pl.col("consciousness").cast(pl.Enum(["A", "V", "alrt"]))),
+    "polars int32/float32": lambda: pl.from_pandas(FRAME).with_columns(
+        pl.col("pulse").cast(pl.Int32), pl.col("temperature").cast(pl.Float32)
+    ),
+    "pyarrow large_string": lambda: pa.table(BASE).set_column(4, "consciousness", pa.array(BASE["consciousness"], pa.large_string())),
+    "pyarrow dictionary": lambda: pa.table(BASE).set_column(4, "consciousness", pa.array(BASE["consciousness"]).dictionary_encode()),
+    "pyarrow float32": lambda: pa.table(BASE).set_column(5, "temperature", pa.array(BASE["temperature"], pa.float32())),
+}
+
+
+def _rows(out: Any) -> list[dict[str, Any]]:
+    if isinstance(out, pd.DataFrame):
+        return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in out.astype(object).to_dict("records")]
+    if isinstance(out, pl.DataFrame):
+        return out.to_dicts()
+    return out.to_pylist()
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_same_result_for_every_column_type(name: str) -> None:
+    assert _rows(news2.score_batch(VARIANTS[name]())) == _rows(news2.score_batch(BASE))
+
+
+def test_float32_cells_round_as_written() -> None:
+    """A float32 36.05 is 36.04999923… in binary (which would round to 36.0 and score 1);
+    it is scored as written, 36.05 → 36.1, like the float 36.05 in ``score``."""
+    vitals = {"respiration_rate": 16, "spo2": 97, "systolic_bp": 120, "pulse": 70, "consciousness": "A"}
+    expected = news2.score(**vitals, temperature=36.05).parameters["temperature"]
+    batch = {**{k: [v] for k, v in vitals.items()}, "temperature": pa.array([36.05], pa.float32())}
+    assert news2.score_batch(batch).to_pylist()[0]["temperature_score"] == expected
