@@ -23,9 +23,27 @@ die() { printf 'python: ERROR: %s\n' "$*" >&2; exit 1; }
 
 case "$MODE" in all | build | bench) ;; *) die "unknown mode '$MODE' (all, build, bench)" ;; esac
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "apt-get install ${missing[*]}"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+step "system packages (venv; a Java runtime for the PySpark test)"
+python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+command -v java >/dev/null || apt_install openjdk-17-jre-headless
+command -v java >/dev/null || die "no java on PATH after installing openjdk-17-jre-headless"
+
 step "virtual environment"
 if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" || die "python3 -m venv failed (on Debian: apt-get install -y python3-venv)"
+  python3 -m venv "$VENV" || die "python3 -m venv failed"
 fi
 PYTHON="$VENV/bin/python"
 
@@ -68,7 +86,6 @@ case "$MODE" in
     ;;
   all)
     step "tests (pytest)"
-    command -v java >/dev/null || echo "python: note: no java on PATH, the PySpark test will be skipped" >&2
     (cd "$CRATE" && "$PYTHON" -m pytest -q -p no:cacheprovider tests)
     ;;
 esac

@@ -33,4 +33,10 @@ ESCALATION_BENCH_N=20000 cargo test -p news2-benches --benches --locked
 section "WASM package: build, Node tests, strict TypeScript, headless Chromium, differential"
 scripts/wasm.sh
 
+section "Python package: build into .venv, pytest (golden, batch equivalence, pandas/polars/pyarrow, Spark, Dask)"
+scripts/python.sh
+
+section "dashboard end to end: the release server driven by headless Chromium"
+scripts/e2e.sh
+
 section "all tests passed"

@@ -8,7 +8,6 @@ wheel works unchanged inside Spark's Python workers and Dask's tasks, not speed.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 
 import numpy as np
@@ -73,7 +72,6 @@ SPARK_SCHEMA = (
 )
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="PySpark needs a Java runtime")
 def test_spark_map_in_arrow(frame: pd.DataFrame, single_process: pd.DataFrame) -> None:
     from pyspark.sql import SparkSession
 
