@@ -124,3 +124,97 @@ pub fn random_cpfs(n: usize, seed: u64) -> (Vec<String>, Vec<String>) {
         })
         .unzip()
 }
+
+/// Untyped columns as a data frame holds them, for
+/// [`score_raw_columns`](news2_core::batch::score_raw_columns).
+#[derive(Debug, Default)]
+#[allow(missing_docs)]
+pub struct RawData {
+    pub respiration_rate: Vec<f64>,
+    pub spo2: Vec<f64>,
+    pub spo2_scale: Vec<u8>,
+    pub on_oxygen: Vec<u8>,
+    pub systolic_bp: Vec<f64>,
+    pub pulse: Vec<f64>,
+    pub consciousness: Vec<u8>,
+    pub temperature: Vec<f64>,
+}
+
+impl RawData {
+    /// `n` random rows, mostly valid as a ward records them: about 10 % hold a
+    /// non-integer reading (an averaged value), 3 % a missing value and 2 % an invalid one
+    /// (out of range, °F, a bad code), so the exact path is exercised but not dominant.
+    pub fn random(n: usize, seed: u64) -> Self {
+        let mut rng = Rng::new(seed ^ 0x5EED);
+        let mut data = Self::default();
+        for v in random_vitals(n, seed) {
+            data.respiration_rate
+                .push(f64::from(v.respiration_rate.get()));
+            data.spo2.push(f64::from(v.spo2.get()));
+            data.spo2_scale.push(v.spo2_scale.number());
+            data.on_oxygen.push(u8::from(v.on_oxygen));
+            data.systolic_bp.push(f64::from(v.systolic_bp.get()));
+            data.pulse.push(f64::from(v.pulse.get()));
+            data.consciousness.push(v.consciousness.code());
+            data.temperature.push(v.temperature.celsius());
+            let i = data.pulse.len() - 1;
+            match rng.range(0, 99) {
+                0..=9 => data.pulse[i] += f64::from(rng.range(1, 9)) / 10.0 - 0.5,
+                10..=12 => match rng.range(0, 2) {
+                    0 => data.spo2[i] = f64::NAN,
+                    1 => data.temperature[i] = f64::NAN,
+                    _ => data.consciousness[i] = news2_core::batch::MISSING_CODE,
+                },
+                13..=14 => match rng.range(0, 2) {
+                    0 => data.spo2[i] = 977.0,
+                    1 => data.temperature[i] = 98.6,
+                    _ => data.on_oxygen[i] = 7,
+                },
+                _ => {}
+            }
+        }
+        data
+    }
+
+    /// Borrows the columns for the batch scorer.
+    pub fn view(&self) -> news2_core::batch::RawColumns<'_> {
+        news2_core::batch::RawColumns {
+            respiration_rate: &self.respiration_rate,
+            spo2: &self.spo2,
+            spo2_scale: Some(&self.spo2_scale),
+            on_oxygen: Some(&self.on_oxygen),
+            systolic_bp: &self.systolic_bp,
+            pulse: &self.pulse,
+            consciousness: &self.consciousness,
+            temperature: &self.temperature,
+        }
+    }
+}
+
+/// Owned output columns for [`score_raw_columns`](news2_core::batch::score_raw_columns).
+#[derive(Debug)]
+pub struct ScoreOutput([Vec<u8>; 10]);
+
+impl ScoreOutput {
+    /// Columns for `n` rows.
+    pub fn new(n: usize) -> Self {
+        Self(core::array::from_fn(|_| vec![0; n]))
+    }
+
+    /// Borrows the columns for the batch scorer.
+    pub fn columns(&mut self) -> news2_core::batch::ScoreColumnsMut<'_> {
+        let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut self.0;
+        news2_core::batch::ScoreColumnsMut {
+            total,
+            risk,
+            respiration_rate: rr,
+            spo2,
+            on_oxygen: ox,
+            systolic_bp: sbp,
+            pulse,
+            consciousness: acvpu,
+            temperature: temp,
+            error,
+        }
+    }
+}

@@ -137,13 +137,17 @@ pub const fn temperature(tenths: i16) -> u8 {
 }
 
 /// Compile-time tables over every valid value, so the scalar scorer is a handful of loads.
+///
+/// Each table is padded to a power of two and indexed through a mask: a valid value is
+/// always below the mask, so the mask changes nothing, but it proves the index in
+/// bounds without a check. The padding holds the chart's score for those values too.
 pub(crate) mod table {
     use super::*;
     use crate::{Pulse, RespirationRate, Spo2, SystolicBp, Temperature};
 
     macro_rules! table {
         ($name:ident, $len:expr, |$i:ident| $body:expr) => {
-            pub(crate) static $name: [u8; $len] = {
+            static $name: [u8; $len] = {
                 let mut t = [0u8; $len];
                 let mut $i = 0;
                 while $i < $len {
@@ -155,19 +159,25 @@ pub(crate) mod table {
         };
     }
 
-    table!(RESPIRATION_RATE, RespirationRate::MAX as usize + 1, |i| {
-        respiration_rate(i as u16)
-    });
-    table!(SYSTOLIC_BP, SystolicBp::MAX as usize + 1, |i| systolic_bp(
+    const WHOLE_LEN: usize = 512;
+    const _: () = assert!((RespirationRate::MAX as usize) < WHOLE_LEN / 4);
+    const _: () =
+        assert!((SystolicBp::MAX as usize) < WHOLE_LEN && (Pulse::MAX as usize) < WHOLE_LEN);
+    table!(RESPIRATION_RATE, WHOLE_LEN / 4, |i| respiration_rate(
         i as u16
     ));
-    table!(PULSE, Pulse::MAX as usize + 1, |i| pulse(i as u16));
-    table!(
-        TEMPERATURE,
-        (Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize + 1,
-        |i| temperature(i as i16 + Temperature::MIN_TENTHS)
-    );
-    const SPO2_LEN: usize = Spo2::MAX as usize + 1;
+    table!(SYSTOLIC_BP, WHOLE_LEN, |i| systolic_bp(i as u16));
+    table!(PULSE, WHOLE_LEN, |i| pulse(i as u16));
+
+    const TEMPERATURE_LEN: usize = 256;
+    const _: () =
+        assert!(((Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize) < TEMPERATURE_LEN);
+    table!(TEMPERATURE, TEMPERATURE_LEN, |i| temperature(
+        i as i16 + Temperature::MIN_TENTHS
+    ));
+
+    const SPO2_LEN: usize = 128;
+    const _: () = assert!((Spo2::MAX as usize) < SPO2_LEN);
     // Index: (scale2 * 2 + on_oxygen) * SPO2_LEN + percent.
     table!(SPO2, 4 * SPO2_LEN, |i| {
         let variant = i / SPO2_LEN;
@@ -179,8 +189,30 @@ pub(crate) mod table {
         spo2((i % SPO2_LEN) as u16, scale, variant % 2 == 1)
     });
 
-    pub(crate) const fn spo2_index(percent: u16, scale: Spo2Scale, on_oxygen: bool) -> usize {
-        let variant = (matches!(scale, Spo2Scale::Scale2) as usize) * 2 + on_oxygen as usize;
-        variant * SPO2_LEN + percent as usize
+    #[inline(always)]
+    pub(crate) fn respiration_rate_score(r: RespirationRate) -> u8 {
+        RESPIRATION_RATE[usize::from(r.get()) & (RESPIRATION_RATE.len() - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn spo2_score(s: Spo2, scale: Spo2Scale, on_oxygen: bool) -> u8 {
+        let variant = usize::from(matches!(scale, Spo2Scale::Scale2)) * 2 + usize::from(on_oxygen);
+        SPO2[variant * SPO2_LEN + (usize::from(s.get()) & (SPO2_LEN - 1))]
+    }
+
+    #[inline(always)]
+    pub(crate) fn systolic_bp_score(s: SystolicBp) -> u8 {
+        SYSTOLIC_BP[usize::from(s.get()) & (WHOLE_LEN - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn pulse_score(p: Pulse) -> u8 {
+        PULSE[usize::from(p.get()) & (WHOLE_LEN - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn temperature_score(t: Temperature) -> u8 {
+        let offset = t.tenths().wrapping_sub(Temperature::MIN_TENTHS) as u16;
+        TEMPERATURE[usize::from(offset) & (TEMPERATURE_LEN - 1)]
     }
 }

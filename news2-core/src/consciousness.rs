@@ -100,6 +100,17 @@ impl Acvpu {
 impl FromStr for Acvpu {
     type Err = VitalsError;
     fn from_str(s: &str) -> Result<Self, VitalsError> {
+        // The chart letter alone is by far the most common input.
+        if let &[letter] = s.as_bytes() {
+            match letter.to_ascii_uppercase() {
+                b'A' => return Ok(Self::Alert),
+                b'C' => return Ok(Self::Confusion),
+                b'V' => return Ok(Self::Voice),
+                b'P' => return Ok(Self::Pain),
+                b'U' => return Ok(Self::Unresponsive),
+                _ => {}
+            }
+        }
         let t = s.trim();
         let found = Self::ALL.into_iter().find(|level| {
             let mut letter = [0u8; 4];

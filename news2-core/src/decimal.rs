@@ -19,6 +19,7 @@ const LIMIT: f64 = 1.0e12;
 /// Rounds a finite `x` to `decimals` (0 or 1) places, half away from zero, on its
 /// shortest decimal representation. Values beyond ±10^12 saturate: they are out of every
 /// bound, and the caller reports the original value.
+#[inline]
 pub(crate) fn round_f64(x: f64, decimals: u32) -> Scaled {
     debug_assert!(x.is_finite());
     let scale = if decimals == 0 { 1.0 } else { 10.0 };
@@ -41,7 +42,10 @@ pub(crate) fn round_f64(x: f64, decimals: u32) -> Scaled {
     round_decimal_repr(x, decimals)
 }
 
-/// The slow, exact path: print the shortest representation and round its digits.
+/// The slow, exact path: print the shortest representation and round its digits. Kept
+/// out of line so the common path stays small enough to inline.
+#[cold]
+#[inline(never)]
 fn round_decimal_repr(x: f64, decimals: u32) -> Scaled {
     let mut buf = Buf::new();
     if write!(buf, "{x}").is_err() {

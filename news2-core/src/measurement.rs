@@ -70,7 +70,14 @@ macro_rules! whole_measurement {
 
             /// A reading from a float (an average, a data-frame cell), rounded half away
             /// from zero to a whole number, then checked.
+            #[inline]
             pub fn from_f64(value: f64) -> Result<Self, VitalsError> {
+                // Most readings are whole numbers in range, which need no rounding. The
+                // cast saturates and sends NaN to 0, and neither compares equal to it.
+                let whole = value as u16;
+                if f64::from(whole) == value && whole <= Self::MAX {
+                    return Ok(Self(whole));
+                }
                 let rounded = checked_round(Self::FIELD, value, 0)?;
                 Self::from_scaled(value, rounded)
             }
@@ -146,6 +153,7 @@ whole_measurement!(
 );
 
 /// Rounds a float for `field`, refusing NaN and infinities.
+#[inline]
 fn checked_round(field: Field, value: f64, decimals: u32) -> Result<i64, VitalsError> {
     if !value.is_finite() {
         return Err(VitalsError::NotFinite { field, value });
@@ -208,7 +216,24 @@ impl Temperature {
     }
 
     /// A temperature in degrees Celsius, rounded half away from zero to 0.1 °C.
+    ///
+    /// ```
+    /// use news2_core::Temperature;
+    /// assert_eq!(Temperature::from_celsius(37.25)?.tenths(), 373);
+    /// assert!(Temperature::from_celsius(f64::NAN).is_err());
+    /// # Ok::<(), news2_core::VitalsError>(())
+    /// ```
+    #[inline]
     pub fn from_celsius(celsius: f64) -> Result<Self, VitalsError> {
+        // Most readings are exact tenths: the float nearest some `tenths / 10`, whose
+        // shortest decimal form has at most one decimal, so they need no rounding. The
+        // cast saturates and sends NaN to 0, and no such value passes the comparison.
+        let tenths = (celsius * 10.0 + 0.5) as i16;
+        if f64::from(tenths) / 10.0 == celsius
+            && (Self::MIN_TENTHS..=Self::MAX_TENTHS).contains(&tenths)
+        {
+            return Ok(Self(tenths));
+        }
         let tenths = checked_round(Self::FIELD, celsius, 1)?;
         Self::from_scaled(celsius, tenths)
     }
@@ -335,5 +360,49 @@ impl<'de> serde::Deserialize<'de> for Spo2Scale {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = f64::deserialize(d)?;
         Self::from_number(n).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Equal results, counting two NaN errors as equal.
+    fn same<T: PartialEq>(a: Result<T, VitalsError>, b: Result<T, VitalsError>) -> bool {
+        match (a, b) {
+            (
+                Err(VitalsError::NotFinite { field, value }),
+                Err(VitalsError::NotFinite { field: f, value: v }),
+            ) => field == f && value.to_bits() == v.to_bits(),
+            (a, b) => a == b,
+        }
+    }
+
+    /// The fast paths for whole numbers and exact tenths give what the general rounding
+    /// gives, on a grid finer than the chart's resolution and at the edges.
+    #[test]
+    fn fast_paths_match_the_general_rounding() {
+        let specials = [
+            -0.0,
+            -0.04,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+        ];
+        let grid = (-100..=130_000).map(|i| f64::from(i) / 1000.0);
+        for x in grid.chain(specials) {
+            let general = checked_round(Pulse::FIELD, x, 0).and_then(|r| Pulse::from_scaled(x, r));
+            assert!(same(Pulse::from_f64(x), general), "{x}");
+            let general = checked_round(Temperature::FIELD, x, 1)
+                .and_then(|r| Temperature::from_scaled(x, r));
+            assert!(same(Temperature::from_celsius(x), general), "{x}");
+        }
+        for whole in 0..=u16::MAX {
+            let x = f64::from(whole);
+            let general = checked_round(Pulse::FIELD, x, 0).and_then(|r| Pulse::from_scaled(x, r));
+            assert_eq!(Pulse::from_f64(x), general, "{x}");
+        }
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::chart::{self, table};
 use crate::{
-    ClinicalResponse, ClinicalRisk, Parameter, ParameterSet, PartialVitals, Spo2Scale, Temperature,
-    Vitals,
+    ClinicalResponse, ClinicalRisk, Parameter, ParameterSet, PartialVitals, Spo2Scale, Vitals,
 };
 
 /// The score of each of the seven parameters (0–3 each).
@@ -110,20 +109,43 @@ pub struct News2Score {
 
 impl News2Score {
     /// Assembles a result from per-parameter scores (Charts 3 and 4 follow from them).
+    ///
+    /// ```
+    /// use news2_core::{ClinicalRisk, News2Score, ParameterScores, Spo2Scale};
+    /// let s = News2Score::from_parameters(ParameterScores { pulse: 3, ..Default::default() }, Spo2Scale::Scale1);
+    /// assert_eq!((s.total, s.risk), (3, ClinicalRisk::LowMedium));
+    /// ```
     #[inline]
     pub const fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
         let total = parameters.total();
         let red = parameters.red();
+        let (risk, response) = OUTCOMES[total as usize * 2 + !red.is_empty() as usize];
         Self {
             parameters,
             total,
-            risk: ClinicalRisk::from_total(total, !red.is_empty()),
-            response: ClinicalResponse::for_total(total, !red.is_empty()),
+            risk,
+            response,
             red,
             scale,
         }
     }
 }
+
+/// Charts 3 and 4 for every total and whether any parameter scored 3, at index
+/// `total * 2 + any_red`: a load instead of branches that random data mispredicts.
+static OUTCOMES: [(ClinicalRisk, ClinicalResponse); 512] = {
+    let mut t = [(ClinicalRisk::Low, ClinicalResponse::for_total(0, false)); 512];
+    let mut i = 0;
+    while i < t.len() {
+        let (total, any_red) = ((i / 2) as u8, i % 2 == 1);
+        t[i] = (
+            ClinicalRisk::from_total(total, any_red),
+            ClinicalResponse::for_total(total, any_red),
+        );
+        i += 1;
+    }
+    t
+};
 
 /// The score of an incomplete observation set. Missing parameters are listed, never
 /// scored; `total` counts only what was measured, so it is a lower bound.
@@ -212,22 +234,52 @@ impl PartialParameterScores {
 }
 
 #[inline]
-fn temperature_score(t: Temperature) -> u8 {
-    table::TEMPERATURE[(t.tenths() - Temperature::MIN_TENTHS) as usize]
+pub(crate) fn score(v: &Vitals) -> News2Score {
+    let scores = [
+        table::respiration_rate_score(v.respiration_rate),
+        table::spo2_score(v.spo2, v.spo2_scale, v.on_oxygen),
+        chart::air_or_oxygen(v.on_oxygen),
+        table::systolic_bp_score(v.systolic_bp),
+        table::pulse_score(v.pulse),
+        chart::consciousness(v.consciousness),
+        table::temperature_score(v.temperature),
+        0,
+    ];
+    from_chart_scores(u64::from_le_bytes(scores), v.spo2_scale)
 }
 
-#[inline]
-pub(crate) fn score(v: &Vitals) -> News2Score {
-    let parameters = ParameterScores {
-        respiration_rate: table::RESPIRATION_RATE[usize::from(v.respiration_rate.get())],
-        spo2: table::SPO2[table::spo2_index(v.spo2.get(), v.spo2_scale, v.on_oxygen)],
-        on_oxygen: chart::air_or_oxygen(v.on_oxygen),
-        systolic_bp: table::SYSTOLIC_BP[usize::from(v.systolic_bp.get())],
-        pulse: table::PULSE[usize::from(v.pulse.get())],
-        consciousness: chart::consciousness(v.consciousness),
-        temperature: temperature_score(v.temperature),
-    };
-    News2Score::from_parameters(parameters, v.spo2_scale)
+/// The low bit of each of the seven score bytes.
+const LOW_BITS: u64 = 0x0001_0101_0101_0101;
+
+/// [`News2Score::from_parameters`] for scores straight from the chart (each 0–3), packed
+/// one per byte in chart order: the total and the red set come from a few word
+/// operations on all seven at once instead of seven of each.
+#[inline(always)]
+fn from_chart_scores(packed: u64, scale: Spo2Scale) -> News2Score {
+    // Each byte is at most 3, so the top byte of this product is their sum, no carries.
+    let total = (packed.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u8;
+    // A score of 3 is the only one with both low bits set.
+    let red_bytes = packed & (packed >> 1) & LOW_BITS;
+    // Moves bit 0 of byte k to bit 56 + k; no two partial products overlap.
+    let red = ParameterSet::from_bits((red_bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
+    let (risk, response) = OUTCOMES[usize::from(total) * 2 + usize::from(!red.is_empty())];
+    let b = packed.to_le_bytes();
+    News2Score {
+        parameters: ParameterScores {
+            respiration_rate: b[0],
+            spo2: b[1],
+            on_oxygen: b[2],
+            systolic_bp: b[3],
+            pulse: b[4],
+            consciousness: b[5],
+            temperature: b[6],
+        },
+        total,
+        risk,
+        response,
+        red,
+        scale,
+    }
 }
 
 pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
@@ -242,17 +294,13 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
         }
     });
     let parameters = PartialParameterScores {
-        respiration_rate: v
-            .respiration_rate
-            .map(|r| table::RESPIRATION_RATE[usize::from(r.get())]),
+        respiration_rate: v.respiration_rate.map(table::respiration_rate_score),
         spo2,
         on_oxygen: v.on_oxygen.map(chart::air_or_oxygen),
-        systolic_bp: v
-            .systolic_bp
-            .map(|s| table::SYSTOLIC_BP[usize::from(s.get())]),
-        pulse: v.pulse.map(|p| table::PULSE[usize::from(p.get())]),
+        systolic_bp: v.systolic_bp.map(table::systolic_bp_score),
+        pulse: v.pulse.map(table::pulse_score),
         consciousness: v.consciousness.map(chart::consciousness),
-        temperature: v.temperature.map(temperature_score),
+        temperature: v.temperature.map(table::temperature_score),
     };
     let scores = parameters.as_array();
     let mut missing = ParameterSet::EMPTY;
@@ -275,5 +323,50 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
         missing,
         red,
         scale: v.spo2_scale,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every combination of chart scores, against the general assembly.
+    #[test]
+    fn packed_assembly_matches_from_parameters() {
+        for combination in 0..4u32.pow(7) {
+            let scores: [u8; 8] = core::array::from_fn(|k| {
+                if k < 7 {
+                    (combination >> (2 * k) & 3) as u8
+                } else {
+                    0
+                }
+            });
+            let [
+                respiration_rate,
+                spo2,
+                on_oxygen,
+                systolic_bp,
+                pulse,
+                consciousness,
+                temperature,
+                _,
+            ] = scores;
+            let parameters = ParameterScores {
+                respiration_rate,
+                spo2,
+                on_oxygen,
+                systolic_bp,
+                pulse,
+                consciousness,
+                temperature,
+            };
+            for scale in [Spo2Scale::Scale1, Spo2Scale::Scale2] {
+                assert_eq!(
+                    from_chart_scores(u64::from_le_bytes(scores), scale),
+                    News2Score::from_parameters(parameters, scale),
+                    "{scores:?}"
+                );
+            }
+        }
     }
 }

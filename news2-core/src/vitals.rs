@@ -53,6 +53,7 @@ pub struct Vitals {
 
 impl Vitals {
     /// Scores the set (Chart 1, 3 and 4).
+    #[inline]
     pub fn score(&self) -> News2Score {
         crate::score::score(self)
     }
@@ -74,14 +75,17 @@ impl Vitals {
     /// # Ok::<(), news2_core::VitalsError>(())
     /// ```
     pub fn from_raw(raw: &RawVitals<'_>) -> Result<Self, VitalsError> {
+        let partial = PartialVitals::from_raw(raw);
+        if let Ok(p) = &partial
+            && let Some(v) = p.complete()
+        {
+            return Ok(v);
+        }
         // The first bad field in chart order is reported, whether it is absent or wrong.
         let first_missing = raw.first_missing();
-        match PartialVitals::from_raw(raw) {
+        match partial {
             Err(e) if first_missing.is_none_or(|m| e.field() < m) => Err(e),
-            Ok(p) => p.complete().ok_or(VitalsError::Missing {
-                field: first_missing.unwrap_or(Field::RespirationRate),
-            }),
-            Err(_) => Err(VitalsError::Missing {
+            _ => Err(VitalsError::Missing {
                 field: first_missing.unwrap_or(Field::RespirationRate),
             }),
         }

@@ -197,4 +197,53 @@ proptest! {
             prop_assert_eq!(risk[i], v.score().risk.code());
         }
     }
+
+    /// Every output byte of the columnar scorer against scoring row by row through
+    /// `RawColumns::row`, over inputs long enough to span several internal chunks, with and
+    /// without the optional code columns.
+    #[test]
+    fn raw_columns_are_byte_identical_to_row_by_row(
+        rows in proptest::collection::vec(row(), 1..1200),
+        with_scale in any::<bool>(),
+        with_oxygen in any::<bool>(),
+    ) {
+        let col = |f: fn(&Row) -> f64| rows.iter().map(f).collect::<Vec<_>>();
+        let (rr, spo2, sbp, pulse, temp) = (col(|r| r.rr), col(|r| r.spo2), col(|r| r.sbp), col(|r| r.pulse), col(|r| r.temp));
+        let scale: Vec<u8> = rows.iter().map(|r| r.scale).collect();
+        let oxygen: Vec<u8> = rows.iter().map(|r| r.oxygen).collect();
+        let acvpu: Vec<u8> = rows.iter().map(|r| r.acvpu).collect();
+        let input = RawColumns {
+            respiration_rate: &rr, spo2: &spo2,
+            spo2_scale: with_scale.then_some(&scale[..]), on_oxygen: with_oxygen.then_some(&oxygen[..]),
+            systolic_bp: &sbp, pulse: &pulse, consciousness: &acvpu, temperature: &temp,
+        };
+        let n = rows.len();
+        let mut cols = vec![vec![0xA5u8; n]; 10];
+        let [total, risk, c_rr, c_spo2, c_ox, c_sbp, c_pulse, c_acvpu, c_temp, error] = &mut cols[..] else { unreachable!() };
+        let mut out = ScoreColumnsMut {
+            total, risk, respiration_rate: c_rr, spo2: c_spo2, on_oxygen: c_ox, systolic_bp: c_sbp,
+            pulse: c_pulse, consciousness: c_acvpu, temperature: c_temp, error,
+        };
+        let errors = score_raw_columns(&input, &mut out).unwrap();
+        let mut expected_errors = 0;
+        for i in 0..n {
+            // Columns in the order of ScoreColumnsMut.
+            let expected: [u8; 10] = match input.row(i) {
+                Ok(v) => {
+                    let s = v.score();
+                    let p = s.parameters.as_array();
+                    [s.total, s.risk.code(), p[0], p[1], p[2], p[3], p[4], p[5], p[6], 0]
+                }
+                Err(e) => {
+                    expected_errors += 1;
+                    let mut row = [NO_SCORE; 10];
+                    row[9] = e.code();
+                    row
+                }
+            };
+            let got: [u8; 10] = std::array::from_fn(|c| cols[c][i]);
+            prop_assert_eq!(got, expected, "row {}: {:?}", i, rows[i]);
+        }
+        prop_assert_eq!(errors, expected_errors);
+    }
 }

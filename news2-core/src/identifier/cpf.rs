@@ -111,21 +111,60 @@ impl From<ShapeError> for CpfError {
 
 const MASK: [(usize, char); 3] = [(3, '.'), (7, '.'), (11, '-')];
 
-/// The check digit over `digits` with weights `digits.len() + 1` down to 2.
-const fn check_digit(digits: &[u8]) -> u8 {
-    let mut sum = 0u32;
+/// The byte positions of the digits in the mask `000.000.000-00`.
+const MASKED_DIGITS: [usize; 11] = [0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13];
+
+/// The digit values of a text in exactly one of the two shapes, with nothing around it;
+/// `None` for anything else, which the general reader then explains.
+#[inline]
+fn exact_shape(bytes: &[u8]) -> Option<[u8; 11]> {
+    let digits = if let Ok(bare) = <&[u8; 11]>::try_from(bytes) {
+        bare.map(|b| b.wrapping_sub(b'0'))
+    } else {
+        let masked = <&[u8; 14]>::try_from(bytes).ok()?;
+        if masked[3] != b'.' || masked[7] != b'.' || masked[11] != b'-' {
+            return None;
+        }
+        MASKED_DIGITS.map(|i| masked[i].wrapping_sub(b'0'))
+    };
+    // A non-digit wrapped above 9.
+    digits.iter().all(|&d| d <= 9).then_some(digits)
+}
+
+/// The two check digits of a 9-digit base (each 0–9), in one pass: the second sum
+/// weighs every base digit once more than the first and adds the first check digit
+/// times 2, so both come from the same two running sums.
+const fn check_digits(base: &[u8; 9]) -> [u8; 2] {
+    let (mut weighted, mut plain) = (0u32, 0u32);
     let mut i = 0;
-    while i < digits.len() {
-        sum += digits[i] as u32 * (digits.len() + 1 - i) as u32;
+    while i < 9 {
+        weighted += base[i] as u32 * (10 - i as u32);
+        plain += base[i] as u32;
         i += 1;
     }
+    let first = check_digit(weighted);
+    [first, check_digit(weighted + plain + 2 * first as u32)]
+}
+
+/// The check digit for a weighted sum: 0 when the sum mod 11 is below 2, else 11 minus it.
+const fn check_digit(sum: u32) -> u8 {
     let r = sum % 11;
     if r < 2 { 0 } else { (11 - r) as u8 }
 }
 
 impl Cpf {
     /// Parses a CPF (see the type docs for the accepted shapes).
+    #[inline]
     pub fn parse(text: &str) -> Result<Self, CpfError> {
+        // A text already in an exact shape has nothing to trim, so the general reader
+        // would produce these same digits.
+        match exact_shape(text.as_bytes()) {
+            Some(digits) => Self::check(digits),
+            None => Self::parse_general(text),
+        }
+    }
+
+    fn parse_general(text: &str) -> Result<Self, CpfError> {
         let digits: [u8; 11] = read_digits(text, &MASK)?;
         Self::from_digits(digits)
     }
@@ -144,18 +183,45 @@ impl Cpf {
                 character: char::from_digit(u32::from(digits[position] % 36), 36).unwrap_or('?'),
             });
         }
-        if digits.iter().all(|&d| d == digits[0]) {
+        Self::check(digits)
+    }
+
+    /// The checks after the shape, for digits known to be 0–9.
+    #[inline(always)]
+    fn check(digits: [u8; 11]) -> Result<Self, CpfError> {
+        // Most numbers differ in their first two digits, so this usually stops there.
+        if digits[1..].iter().all(|&d| d == digits[0]) {
             return Err(CpfError::RepeatedDigits);
         }
-        for position in [9, 10] {
-            let expected = check_digit(&digits[..position]);
-            if digits[position] != expected {
-                return Err(CpfError::CheckDigit {
-                    position,
-                    expected,
-                    found: digits[position],
-                });
-            }
+        let [
+            d0,
+            d1,
+            d2,
+            d3,
+            d4,
+            d5,
+            d6,
+            d7,
+            d8,
+            found_first,
+            found_second,
+        ] = digits;
+        let [first, second] = check_digits(&[d0, d1, d2, d3, d4, d5, d6, d7, d8]);
+        // The second check digit is only examined once the first matches, so computing it
+        // from the expected first digit is the same as from the found one.
+        if found_first != first {
+            return Err(CpfError::CheckDigit {
+                position: 9,
+                expected: first,
+                found: found_first,
+            });
+        }
+        if found_second != second {
+            return Err(CpfError::CheckDigit {
+                position: 10,
+                expected: second,
+                found: found_second,
+            });
         }
         Ok(Self(digits))
     }
@@ -164,15 +230,24 @@ impl Cpf {
     /// A repeated-digit base gives a repeated-digit CPF only for `000000000`, whose
     /// check digits are `00`; that one is returned as is, so check with
     /// [`from_digits`](Self::from_digits) if the base is untrusted.
+    ///
+    /// ```
+    /// use news2_core::Cpf;
+    /// assert_eq!(Cpf::from_base([5, 2, 9, 9, 8, 2, 2, 4, 7]).to_string(), "529.982.247-25");
+    /// assert_eq!(Cpf::from_base([0; 9]).digits(), [0; 11]);
+    /// ```
     pub const fn from_base(base: [u8; 9]) -> Self {
         let mut d = [0u8; 11];
+        let mut b = [0u8; 9];
         let mut i = 0;
         while i < 9 {
-            d[i] = base[i] % 10;
+            b[i] = base[i] % 10;
+            d[i] = b[i];
             i += 1;
         }
-        d[9] = check_digit(d.split_at(9).0);
-        d[10] = check_digit(d.split_at(10).0);
+        let [first, second] = check_digits(&b);
+        d[9] = first;
+        d[10] = second;
         Self(d)
     }
 
@@ -269,5 +344,61 @@ impl<'de> serde::Deserialize<'de> for Cpf {
             }
         }
         d.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reader the exact shapes bypass.
+    fn general(text: &str) -> Result<Cpf, CpfError> {
+        Cpf::from_digits(read_digits(text, &MASK)?)
+    }
+
+    #[test]
+    fn exact_shapes_agree_with_the_general_reader() {
+        let bases = [
+            [5, 2, 9, 9, 8, 2, 2, 4, 7],
+            [0; 9],
+            [1; 9],
+            [9, 8, 7, 6, 5, 4, 3, 2, 1],
+        ];
+        for base in bases {
+            let cpf = Cpf::from_base(base);
+            for text in [cpf.to_string(), cpf.digits_str().to_string()] {
+                assert_eq!(Cpf::parse(&text), general(&text), "{text:?}");
+                for position in 0..text.len() {
+                    for c in ['0', '3', '9', '.', '-', ' ', 'a', '/', ':', 'é', '٣'] {
+                        let mut t: Vec<char> = text.chars().collect();
+                        t[position] = c;
+                        let t: String = t.into_iter().collect();
+                        assert_eq!(Cpf::parse(&t), general(&t), "{t:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_check_digits_match_the_definition() {
+        let definition = |digits: &[u8]| {
+            let n = digits.len() as u32 + 1;
+            let sum: u32 = (0..)
+                .zip(digits)
+                .map(|(i, &d)| u32::from(d) * (n - i))
+                .sum();
+            check_digit(sum)
+        };
+        for seed in 0u32..20_000 {
+            let base: [u8; 9] =
+                core::array::from_fn(|i| ((seed * 7919 + i as u32 * 104_729) / 7 % 10) as u8);
+            let [first, second] = check_digits(&base);
+            assert_eq!(first, definition(&base));
+            let mut ten = [0u8; 10];
+            ten[..9].copy_from_slice(&base);
+            ten[9] = first;
+            assert_eq!(second, definition(&ten));
+        }
     }
 }
