@@ -15,14 +15,19 @@
 #                             wasm32 target (tests the fallback path).
 #   NEWS2_WASM_OPT=debian|npm|none  force one optimiser (default: Debian's, then npm's).
 #   NEWS2_WASM_PKG_DIR=<dir>  build into <dir> instead of bindings-wasm/pkg.
+#   CARGO_TARGET_DIR=<dir>    build under <dir>/wasm, <dir>/wasmhost, <dir>/wasm-tests
+#                             (default: the workspace's target/).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CRATE="$ROOT/bindings-wasm"
 PKG="${NEWS2_WASM_PKG_DIR:-$CRATE/pkg}"
 WASM_TARGET=wasm32-unknown-unknown
-export CARGO_TARGET_DIR="$ROOT/target/wasm"
-GENERATED="$ROOT/target/wasm-tests"
+# Everything this script builds or generates goes under one directory: $CARGO_TARGET_DIR when
+# the caller set one (so parallel work trees or sessions never share artifacts), else target/.
+TARGET_BASE="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CARGO_TARGET_DIR="$TARGET_BASE/wasm"
+GENERATED="$TARGET_BASE/wasm-tests"
 MODE="${1:-all}"
 started=$SECONDS
 step() { printf '\n--> wasm: %s (%ss)\n' "$*" "$((SECONDS - started))"; }
@@ -219,7 +224,7 @@ run_tests() {
   mkdir -p "$GENERATED"
 
   step "differential data: 100,000 random observations, native results (news2-core)"
-  CARGO_TARGET_DIR="$ROOT/target/wasmhost" cargo run --release --locked -q -p news2-wasm \
+  CARGO_TARGET_DIR="$TARGET_BASE/wasmhost" cargo run --release --locked -q -p news2-wasm \
     --example differential -- "$GENERATED/differential" 100000
 
   step "node:test (golden data, API, errors, entries, differential)"

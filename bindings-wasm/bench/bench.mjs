@@ -8,11 +8,13 @@
 //    Both baselines check finiteness and bounds and round like the core for these inputs,
 //    so every implementation does the same work; they are benchmark baselines only (the
 //    package has no scoring logic of its own).
-// 2. The cost of one score() call (and scorePartial, classify), averaged over 1,000,000
-//    calls on 4,096 distinct observation objects.
+// 2. The cost of one score() call (and scorePartial, classify, the plain-JS baseline) on
+//    4,096 distinct observation objects, in interleaved rounds (see below) so that the
+//    figures of one run compare with each other on a shared machine.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -175,28 +177,51 @@ console.log(`  scoreBatch speed-up vs idiomatic JS: ${(objs.median / wasm.median
 console.log(`  scoreBatch speed-up vs columnar JS:  ${(cols.median / wasm.median).toFixed(2)}x`);
 
 // --- single calls ------------------------------------------------------------------------
+// On a shared machine one long run measures the neighbours as much as the code, so the
+// functions take turns: ROUNDS rounds of CALLS calls each, every function once per round,
+// and each function's minimum, median and maximum over the rounds are printed. Set
+// NEWS2_WASM_BASELINE_PKG to another built pkg/ (e.g. an older build) to time its score()
+// in the same rounds.
 const sample = objects.slice(0, 4096).map((o, i) => ({ ...o, respirationRate: 10 + (i % 20), systolicBp: 100 + (i % 100) }));
-function perCall(label, fn) {
-  const calls = 1_000_000;
-  for (let i = 0; i < 200_000; i++) fn(sample[i & 4095]);
-  let best = Infinity;
-  for (let r = 0; r < 5; r++) {
-    const t0 = process.hrtime.bigint();
-    let sink = 0;
-    for (let i = 0; i < calls; i++) sink += fn(sample[i & 4095]).total ?? 1;
-    const ns = Number(process.hrtime.bigint() - t0) / calls;
-    if (sink < 0) throw new Error('unreachable');
-    best = Math.min(best, ns);
-  }
-  console.log(`  ${label.padEnd(44)} ${best.toFixed(0).padStart(8)} ns/call`);
-  return best;
+const ROUNDS = Number(process.env.NEWS2_BENCH_ROUNDS ?? 25);
+const CALLS = 200_000;
+const contenders = [
+  ['score()', news2.score],
+  ['scorePartial()', news2.scorePartial],
+  ['classify() (default profile)', news2.classify],
+  ['plain JS score (baseline)', plain],
+];
+if (process.env.NEWS2_WASM_BASELINE_PKG) {
+  const base = resolve(process.env.NEWS2_WASM_BASELINE_PKG);
+  const old = await import(pathToFileURL(join(base, 'nodejs', 'index.mjs')).href);
+  contenders.push([`score() of ${base}`, old.score]);
 }
-console.log('single calls (best of 5 x 1,000,000):');
-const one = perCall('score()', news2.score);
-perCall('scorePartial()', news2.scorePartial);
-perCall('classify() (default profile)', news2.classify);
-perCall('plain JS score (baseline)', plain);
-console.log(`  score() cost: ${one.toFixed(0)} ns (target <= 200 ns)`);
+function round(fn) {
+  const t0 = process.hrtime.bigint();
+  let sink = 0;
+  for (let i = 0; i < CALLS; i++) sink += fn(sample[i & 4095]).total ?? 1;
+  const ns = Number(process.hrtime.bigint() - t0) / CALLS;
+  if (sink < 0) throw new Error('unreachable');
+  return ns;
+}
+for (const [, fn] of contenders) for (let i = 0; i < 200_000; i++) fn(sample[i & 4095]); // warm-up
+const perRound = contenders.map(() => []);
+for (let r = 0; r < ROUNDS; r++) contenders.forEach(([, fn], k) => perRound[k].push(round(fn)));
+const stats = perRound.map((ns) => {
+  const s = [...ns].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+});
+console.log(`single calls (${ROUNDS} interleaved rounds x ${CALLS.toLocaleString('en')} calls; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+console.log(`  ${''.padEnd(44)} ${'min'.padStart(8)} ${'median'.padStart(8)} ${'max'.padStart(8)} ns/call`);
+contenders.forEach(([label], k) => {
+  const { min, median, max } = stats[k];
+  console.log(`  ${label.padEnd(44)} ${min.toFixed(0).padStart(8)} ${median.toFixed(0).padStart(8)} ${max.toFixed(0).padStart(8)}`);
+});
+if (contenders.length > 4) {
+  const speedUp = perRound[4].map((old, r) => old / perRound[0][r]).sort((a, b) => a - b);
+  console.log(`  score() speed-up over the baseline package, per round: median ${speedUp[Math.floor(speedUp.length / 2)].toFixed(2)}x (range ${speedUp[0].toFixed(2)}-${speedUp[speedUp.length - 1].toFixed(2)}x)`);
+}
+console.log(`  score() cost: ${stats[0].min.toFixed(0)}-${stats[0].median.toFixed(0)} ns (min-median; target <= 200 ns)`);
 
 // --- sizes -------------------------------------------------------------------------------
 console.log('sizes (raw / gzip):');

@@ -90,6 +90,9 @@ const PULSE = 32;
 const ACVPU = 64;
 const TEMP = 128;
 const DBP = 256;
+// Bits of `scoreCoded`'s flags (src/vitals.rs, `flags`) besides the two masks and the code.
+const ON_OXYGEN_FLAG = 1 << 18;
+const PARTIAL_FLAG = 1 << 19;
 
 const EXPECTED = {
   respirationRate: 'a number (null or undefined when not measured)',
@@ -148,6 +151,8 @@ function isTypedArray(v, tag) {
 /** Builds the public API over one raw wasm-bindgen module. */
 export function makeApi(raw) {
   let T = null;
+  // Unfrozen copies of T's tables for per-call lookups (V8 indexes frozen arrays slowly).
+  let L = null;
 
   function table(name) {
     const t = raw.labelTable(name);
@@ -182,6 +187,14 @@ export function makeApi(raw) {
       direction: table('direction'),
       cnsKind: table('cnsKind'),
       profileField: camel('profileField'),
+    };
+    L = {
+      risk: [...T.risk],
+      monitoring: [...T.monitoring],
+      response: [...T.response],
+      parameter: [...T.parameter],
+      status: [...T.status],
+      direction: [...T.direction],
     };
   }
 
@@ -264,7 +277,21 @@ export function makeApi(raw) {
   const MEMO_LIMIT = 64;
   const levels = new Map();
 
+  // The last text parsed, checked before the map (cheaper than a hash lookup).
+  let lastText = null;
+  let lastCode = -1;
+
   function levelCode(text) {
+    if (text === lastText) return lastCode;
+    const code = lookupLevel(text);
+    if (code >= 0) {
+      lastText = text;
+      lastCode = code;
+    }
+    return code;
+  }
+
+  function lookupLevel(text) {
     const known = levels.get(text);
     if (known !== undefined) return known;
     if (levels.size >= MEMO_LIMIT || text.length > 64) return -1;
@@ -279,11 +306,14 @@ export function makeApi(raw) {
   }
 
   function names(bits) {
-    const out = [];
+    // Most sets name at most one parameter: start from a one-element literal.
+    let out = null;
     for (let i = 0; bits !== 0; i++, bits >>>= 1) {
-      if (bits & 1) out.push(T.parameter[i]);
+      if ((bits & 1) === 0) continue;
+      if (out === null) out = [L.parameter[i]];
+      else out.push(L.parameter[i]);
     }
-    return out;
+    return out === null ? [] : out;
   }
 
   // Layout: src/vitals.rs, `pack_score`.
@@ -292,7 +322,7 @@ export function makeApi(raw) {
     const hi = (r / TWO_32) >>> 0;
     return {
       total: (lo >>> 14) & 31,
-      risk: T.risk[(lo >>> 19) & 3],
+      risk: L.risk[(lo >>> 19) & 3],
       parameters: {
         respirationRate: lo & 3,
         spo2: (lo >>> 2) & 3,
@@ -302,9 +332,9 @@ export function makeApi(raw) {
         consciousness: (lo >>> 10) & 3,
         temperature: (lo >>> 12) & 3,
       },
-      monitoring: T.monitoring[(lo >>> 21) & 3],
-      response: T.response[(lo >>> 23) & 7],
-      red: hi & 127 ? names(hi & 127) : [],
+      monitoring: L.monitoring[(lo >>> 21) & 3],
+      response: L.response[(lo >>> 23) & 7],
+      red: names(hi & 127),
       scale: (lo >>> 26) & 3,
       complete: true,
     };
@@ -331,7 +361,7 @@ export function makeApi(raw) {
       },
       missing: names(hi & 127),
       red: names((hi >>> 7) & 127),
-      minimumRisk: T.risk[(lo >>> 28) & 3],
+      minimumRisk: L.risk[(lo >>> 28) & 3],
       scale: (lo >>> 26) & 3,
       complete: ((lo >>> 30) & 1) === 1,
     };
@@ -359,19 +389,17 @@ export function makeApi(raw) {
     if (typeof c !== 'string') c == null ? (absent |= ACVPU) : (wrong |= ACVPU);
     if (typeof t !== 'number') t == null ? (absent |= TEMP) : (wrong |= TEMP);
     const code = typeof c === 'string' ? levelCode(c) : 0;
-    const r = (code < 0 ? raw.scoreValues : raw.scoreValuesCoded)(
-      typeof rr === 'number' ? rr : 0,
-      typeof sc === 'number' ? sc : 0,
-      typeof sp === 'number' ? sp : 0,
-      ox === true,
-      typeof sbp === 'number' ? sbp : 0,
-      typeof p === 'number' ? p : 0,
-      code < 0 ? c : code,
-      typeof t === 'number' ? t : 0,
-      absent,
-      wrong,
-      partial,
-    );
+    const rrv = typeof rr === 'number' ? rr : 0;
+    const scv = typeof sc === 'number' ? sc : 0;
+    const spv = typeof sp === 'number' ? sp : 0;
+    const sbpv = typeof sbp === 'number' ? sbp : 0;
+    const pv = typeof p === 'number' ? p : 0;
+    const tv = typeof t === 'number' ? t : 0;
+    // Flags: src/vitals.rs, `flags`. A text the core has not parsed goes as text.
+    const r =
+      code >= 0
+        ? raw.scoreCoded(rrv, scv, spv, sbpv, pv, tv, absent | (wrong << 9) | (ox === true ? ON_OXYGEN_FLAG : 0) | (partial ? PARTIAL_FLAG : 0) | (code << 20))
+        : raw.scoreValues(rrv, scv, spv, ox === true, sbpv, pv, c, tv, absent, wrong, partial);
     if (r < 0) {
       throw takeError({
         respirationRate: rr,
@@ -617,7 +645,7 @@ export function makeApi(raw) {
       if (code === 0) continue;
       const status = (code - 1) % 3;
       const direction = Math.floor((code - 1) / 3);
-      out[CLASSIFIED[i]] = { status: T.status[status], direction: direction === 0 ? null : T.direction[direction - 1] };
+      out[CLASSIFIED[i]] = { status: L.status[status], direction: direction === 0 ? null : L.direction[direction - 1] };
     }
     return out;
   }

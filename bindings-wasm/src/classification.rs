@@ -70,7 +70,7 @@ pub fn classify_values(
 }
 
 /// [`classify_values`] with the consciousness level as its `Acvpu::code`, as in
-/// [`score_values_coded`](crate::vitals::score_values_coded).
+/// [`score_coded`](crate::vitals::score_coded).
 #[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
 #[wasm_bindgen(js_name = classifyValuesCoded)]
 pub fn classify_values_coded(
@@ -95,10 +95,11 @@ pub fn classify_values_coded(
         pulse,
         temperature,
     ];
+    let mut buf = [0; 4];
     match letter(consciousness, absent) {
-        Some(mut buf) => classify(
+        Some(level) => classify(
             values,
-            buf.as_str(),
+            level.encode_utf8(&mut buf),
             absent,
             wrong_type,
             thresholds,

@@ -59,6 +59,10 @@ pub(crate) fn with_wrong_type<T>(
     verdict: Result<T, VitalsError>,
     wrong_type: u32,
 ) -> Result<T, Failure> {
+    if wrong_type == 0 {
+        // The usual call: every value has the right type, the verdict is the core's.
+        return verdict.map_err(Failure::from);
+    }
     match (verdict, first_field(wrong_type)) {
         (Err(e), Some(bad)) if e.field() < bad => Err(e.into()),
         (_, Some(bad)) => Err(Failure::wrong_type(bad)),
@@ -107,26 +111,44 @@ pub fn score_values(
     )
 }
 
-/// [`score_values`] with the consciousness level given as its `Acvpu::code` (0–4) instead
-/// of text, so the call passes no string. The wrapper only passes codes the core's parser
-/// returned for the caller's text ([`consciousness_code`]); the level is handed to
-/// `RawVitals` as its chart letter, which the core parses back to the same level. Any
-/// other code is reported as a wrongly typed `consciousness`, never scored.
-#[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
-#[wasm_bindgen(js_name = scoreValuesCoded)]
-pub fn score_values_coded(
+/// Bits of the `flags` argument of [`score_coded`] (bit 0 is the least significant).
+pub mod flags {
+    /// Shift of the `absent` mask (9 bits, `input::*`).
+    pub const ABSENT_SHIFT: u32 = 0;
+    /// Shift of the `wrong_type` mask (9 bits, `input::*`).
+    pub const WRONG_TYPE_SHIFT: u32 = 9;
+    /// On supplemental oxygen (`onOxygen === true`).
+    pub const ON_OXYGEN: u32 = 1 << 18;
+    /// Score as `PartialVitals` (`scorePartial`) instead of `Vitals`.
+    pub const PARTIAL: u32 = 1 << 19;
+    /// Shift of the consciousness level's `Acvpu::code` (4 bits, bits 20–23).
+    pub const CONSCIOUSNESS_SHIFT: u32 = 20;
+}
+
+/// [`score_values`] for the usual call, with every non-numeric argument in one integer so
+/// the call crosses the boundary with seven plain numbers: `flags` holds the `absent` and
+/// `wrong_type` masks, `on_oxygen`, `partial` and the consciousness level as its
+/// `Acvpu::code` (see [`flags`]). The wrapper only passes codes the core's parser returned
+/// for the caller's text ([`consciousness_code`]); the level is handed to `RawVitals` as
+/// its chart letter, which the core parses back to the same level, so rounding, checks and
+/// error precedence are exactly those of [`score_values`]. Any other code is reported as a
+/// wrongly typed `consciousness`, never scored.
+#[wasm_bindgen(js_name = scoreCoded)]
+pub fn score_coded(
     respiration_rate: f64,
     spo2_scale: f64,
     spo2: f64,
-    on_oxygen: bool,
     systolic_bp: f64,
     pulse: f64,
-    consciousness: u8,
     temperature: f64,
-    absent: u32,
-    wrong_type: u32,
-    partial: bool,
+    flags: u32,
 ) -> f64 {
+    const MASK: u32 = (1 << 9) - 1;
+    let absent = flags >> flags::ABSENT_SHIFT & MASK;
+    let wrong_type = flags >> flags::WRONG_TYPE_SHIFT & MASK;
+    let on_oxygen = flags & flags::ON_OXYGEN != 0;
+    let partial = flags & flags::PARTIAL != 0;
+    let code = (flags >> flags::CONSCIOUSNESS_SHIFT & 15) as u8;
     let values = [
         respiration_rate,
         spo2_scale,
@@ -135,39 +157,32 @@ pub fn score_values_coded(
         pulse,
         temperature,
     ];
-    match letter(consciousness, absent) {
-        Some(mut buf) => score(values, on_oxygen, buf.as_str(), absent, wrong_type, partial),
+    let mut buf = [0; 4];
+    match letter(code, absent) {
+        Some(level) => score(
+            values,
+            on_oxygen,
+            level.encode_utf8(&mut buf),
+            absent,
+            wrong_type,
+            partial,
+        ),
         None => fail(Failure::wrong_type(Field::Consciousness)),
     }
 }
 
-/// The chart letter of an `Acvpu` code, as text (`None` for an unknown code, unless the
-/// consciousness is absent anyway).
-pub(crate) fn letter(code: u8, absent: u32) -> Option<Letter> {
+/// The chart letter of an `Acvpu` code (`None` for an unknown code, unless the
+/// consciousness is absent anyway, when the letter is never read).
+pub(crate) fn letter(code: u8, absent: u32) -> Option<char> {
     match news2_core::Acvpu::from_code(code) {
-        Some(level) => Some(Letter::new(level.letter())),
-        None if absent & input::CONSCIOUSNESS != 0 => Some(Letter::new('A')),
+        Some(level) => Some(level.letter()),
+        None if absent & input::CONSCIOUSNESS != 0 => Some('A'),
         None => None,
     }
 }
 
-/// A chart letter held inline, so the coded path allocates nothing.
-pub(crate) struct Letter([u8; 4], usize);
-
-impl Letter {
-    fn new(c: char) -> Self {
-        let mut buf = [0; 4];
-        let len = c.encode_utf8(&mut buf).len();
-        Self(buf, len)
-    }
-
-    /// The letter as text.
-    pub(crate) fn as_str(&mut self) -> &str {
-        std::str::from_utf8(&self.0[..self.1]).unwrap_or("")
-    }
-}
-
 /// `values`: respiration rate, SpO2 scale, SpO2, systolic BP, pulse, temperature.
+#[inline(never)] // shared by both exports: one copy in the module
 fn score(
     values: [f64; 6],
     on_oxygen: bool,
@@ -321,6 +336,16 @@ mod tests {
         );
     }
 
+    fn coded(code: u8, absent: u32, wrong: u32, oxygen: bool, partial: bool) -> f64 {
+        let (rr, sc, sp, _, sbp, p, _, t) = NORMAL;
+        let f = absent << flags::ABSENT_SHIFT
+            | wrong << flags::WRONG_TYPE_SHIFT
+            | u32::from(code) << flags::CONSCIOUSNESS_SHIFT
+            | if oxygen { flags::ON_OXYGEN } else { 0 }
+            | if partial { flags::PARTIAL } else { 0 };
+        score_coded(rr, sc, sp, sbp, p, t, f)
+    }
+
     #[test]
     fn coded_consciousness_scores_like_the_text() {
         for (code, text) in [
@@ -330,24 +355,37 @@ mod tests {
             (3, "P"),
             (4, "unresponsive"),
         ] {
-            let (rr, sc, sp, ox, sbp, p, _, t) = NORMAL;
-            let by_text = score_values(rr, sc, sp, ox, sbp, p, text, t, 0, 0, false);
-            assert_eq!(
-                score_values_coded(rr, sc, sp, ox, sbp, p, code, t, 0, 0, false),
-                by_text,
-                "{text}"
-            );
+            let (rr, sc, sp, _, sbp, p, _, t) = NORMAL;
+            for (oxygen, partial) in [(false, false), (true, false), (false, true), (true, true)] {
+                let by_text = score_values(rr, sc, sp, oxygen, sbp, p, text, t, 0, 0, partial);
+                assert_eq!(coded(code, 0, 0, oxygen, partial), by_text, "{text}");
+            }
             assert_eq!(consciousness_code(text), f64::from(code));
         }
-        let (rr, sc, sp, ox, sbp, p, _, t) = NORMAL;
-        assert_eq!(
-            score_values_coded(rr, sc, sp, ox, sbp, p, 5, t, 0, 0, false),
-            FAILED
-        );
+        assert_eq!(coded(5, 0, 0, false, false), FAILED);
         assert_eq!(take_failure().expect("failure").kind(), "invalid_type");
-        assert!(
-            score_values_coded(rr, sc, sp, ox, sbp, p, 5, t, input::CONSCIOUSNESS, 0, true) >= 0.0
-        );
+        assert!(coded(5, input::CONSCIOUSNESS, 0, false, true) >= 0.0);
+    }
+
+    #[test]
+    fn coded_masks_match_the_positional_call() {
+        let (rr, sc, sp, ox, sbp, p, c, t) = NORMAL;
+        for absent in [0, input::PULSE, input::SPO2 | input::TEMPERATURE, 0x1ff] {
+            for wrong in [
+                0,
+                input::RESPIRATION_RATE,
+                input::ON_OXYGEN,
+                input::CONSCIOUSNESS,
+            ] {
+                for partial in [false, true] {
+                    let by_text =
+                        score_values(rr, sc, sp, ox, sbp, p, c, t, absent, wrong, partial);
+                    let failure_text = take_failure();
+                    assert_eq!(coded(0, absent, wrong, ox, partial), by_text);
+                    assert_eq!(take_failure(), failure_text, "{absent:#x} {wrong:#x}");
+                }
+            }
+        }
     }
 
     #[test]
