@@ -72,7 +72,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// Counts what a commit appended.
-    pub fn record_commit(&self, events: &[EventRecord]) {
+    pub fn record_commit(&self, events: &[std::sync::Arc<EventRecord>]) {
         self.commits.fetch_add(1, Ordering::Relaxed);
         self.events
             .fetch_add(events.len() as u64, Ordering::Relaxed);

@@ -16,9 +16,13 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use futures_util::SinkExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::{
+    self,
+    error::{RecvError, TryRecvError},
+};
 
 use crate::app::AppState;
 use crate::auth::Actor;
@@ -32,6 +36,10 @@ const MAX_REPLAY: usize = 20_000;
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most events queued to a client before a flush.
+const MAX_BURST: usize = 64;
+/// Bytes queued before a write happens without waiting for the flush.
+const WRITE_BUFFER: usize = 16 << 10;
 
 /// One published event, serialised once for every client.
 #[derive(Debug)]
@@ -49,38 +57,81 @@ pub struct Published {
 }
 
 /// The fan-out of committed events.
+///
+/// The writer hands each committed batch to a fan-out thread (in commit order, through one
+/// queue), which encodes every event once and broadcasts the shared bytes; every client
+/// then only filters and writes. The writer never encodes or sends a message itself.
 #[derive(Debug, Clone)]
 pub struct Hub {
     tx: broadcast::Sender<Arc<Published>>,
+    queue: Option<std::sync::mpsc::Sender<Vec<Arc<EventRecord>>>>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
+        let tx = broadcast::channel(CHANNEL_CAPACITY).0;
+        let (queue, batches) = std::sync::mpsc::channel::<Vec<Arc<EventRecord>>>();
+        let out = tx.clone();
+        // The thread ends when the last handle (and so the queue's last sender) is dropped.
+        let spawned = std::thread::Builder::new()
+            .name("ws-fanout".into())
+            .spawn(move || {
+                while let Ok(batch) = batches.recv() {
+                    broadcast_events(&out, &batch);
+                }
+            });
         Self {
-            tx: broadcast::channel(CHANNEL_CAPACITY).0,
+            tx,
+            // Without the thread, publishing happens on the caller's thread.
+            queue: spawned.is_ok().then_some(queue),
         }
     }
 }
 
+/// A pushed event as sent: `{"kind": "event", "event": {...}}`.
+#[derive(serde::Serialize)]
+struct EventMessage<'a> {
+    kind: &'static str,
+    event: &'a EventRecord,
+}
+
 fn message(e: &EventRecord) -> String {
-    json!({"kind": "event", "event": e}).to_string()
+    // Encoding a plain struct of strings and a JSON value cannot fail.
+    serde_json::to_string(&EventMessage {
+        kind: "event",
+        event: e,
+    })
+    .unwrap_or_default()
+}
+
+fn broadcast_events(tx: &broadcast::Sender<Arc<Published>>, events: &[Arc<EventRecord>]) {
+    if tx.receiver_count() == 0 {
+        return;
+    }
+    for e in events {
+        let p = Published {
+            id: e.id,
+            ward: e.ward.clone(),
+            patient_id: e.patient_id,
+            kind: e.kind.clone(),
+            text: message(e).into(),
+        };
+        let _ = tx.send(Arc::new(p));
+    }
 }
 
 impl Hub {
     /// Publishes committed events, in order (called by the writer after each commit).
-    pub fn publish(&self, events: &[EventRecord]) {
-        if self.tx.receiver_count() == 0 {
+    pub fn publish(&self, events: Vec<Arc<EventRecord>>) {
+        if events.is_empty() {
             return;
         }
-        for e in events {
-            let p = Published {
-                id: e.id,
-                ward: e.ward.clone(),
-                patient_id: e.patient_id,
-                kind: e.kind.clone(),
-                text: message(e).into(),
-            };
-            let _ = self.tx.send(Arc::new(p));
+        let unsent = match &self.queue {
+            Some(q) => q.send(events).err().map(|e| e.0),
+            None => Some(events),
+        };
+        if let Some(events) = unsent {
+            broadcast_events(&self.tx, &events);
         }
     }
 
@@ -216,7 +267,8 @@ pub async fn handler(
     app.store.write(move |ctx| ctx.audit(entry)).await?;
     Ok(ws
         .read_buffer_size(4096)
-        .write_buffer_size(0)
+        // Messages are queued and written together at each flush (a burst is one write).
+        .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(1 << 20)
         .max_message_size(64 << 10)
         .on_upgrade(move |socket| client(app, filter, after, socket)))
@@ -225,6 +277,22 @@ pub async fn handler(
 async fn send(socket: &mut WebSocket, text: impl Into<Utf8Bytes>) -> bool {
     matches!(
         tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Queues a message without flushing (written once the write buffer fills, or by [`flush`]).
+async fn feed(socket: &mut WebSocket, text: Utf8Bytes) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.feed(Message::Text(text))).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Writes whatever is queued.
+async fn flush(socket: &mut WebSocket) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.flush()).await,
         Ok(Ok(()))
     )
 }
@@ -302,12 +370,38 @@ async fn live(
         tokio::select! {
             ev = rx.recv() => match ev {
                 Ok(p) => {
-                    if p.id <= last {
-                        continue;
+                    // Queue this event and every one already waiting (a commit publishes
+                    // several at once), then write them with one flush.
+                    let mut next = Some(p);
+                    let (mut queued, mut lagged) = (0, false);
+                    while let Some(p) = next.take() {
+                        if p.id > last {
+                            last = p.id;
+                            if filter.passes(p.ward.as_deref(), p.patient_id, &p.kind) {
+                                if !feed(socket, p.text.clone()).await {
+                                    return;
+                                }
+                                queued += 1;
+                            }
+                        }
+                        if queued < MAX_BURST {
+                            match rx.try_recv() {
+                                Ok(p) => next = Some(p),
+                                Err(TryRecvError::Lagged(_)) => lagged = true,
+                                // Closed is seen by the next `recv`.
+                                Err(TryRecvError::Empty | TryRecvError::Closed) => {}
+                            }
+                        }
                     }
-                    last = p.id;
-                    if filter.passes(p.ward.as_deref(), p.patient_id, &p.kind) && !send(socket, p.text.clone()).await {
+                    if queued > 0 && !flush(socket).await {
                         return;
+                    }
+                    if lagged {
+                        app.metrics.ws_snapshots.fetch_add(1, Ordering::Relaxed);
+                        match snapshot(app, filter, socket).await {
+                            Some(l) => last = l,
+                            None => return,
+                        }
                     }
                 }
                 Err(RecvError::Lagged(_)) => {

@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS readings (
     value          REAL NOT NULL,
     at             TEXT NOT NULL,
     PRIMARY KEY (observation_id, parameter)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS readings_latest ON readings (patient_id, parameter, at);
 
 CREATE TABLE IF NOT EXISTS scores (

@@ -140,7 +140,7 @@ pub struct WriteCtx<'a> {
     pub now: DateTime<Utc>,
     /// The in-memory state.
     pub state: &'a mut WriterState,
-    events: &'a mut Vec<EventRecord>,
+    events: &'a mut Vec<Arc<EventRecord>>,
     outbound: &'a mut Vec<i64>,
 }
 
@@ -153,12 +153,14 @@ impl std::fmt::Debug for WriteCtx<'_> {
 }
 
 impl WriteCtx<'_> {
-    /// Appends an event and updates the read models from it, in this transaction.
-    pub fn append(&mut self, e: NewEvent) -> Result<EventRecord, Problem> {
-        let record = events::insert(self.conn, self.now, e)?;
-        if crate::projections::apply(self.conn, &record)? {
+    /// Appends an event and updates the read models from it, in this transaction. The record
+    /// is shared (not copied) with the batch's list of events to publish after the commit.
+    pub fn append(&mut self, e: NewEvent) -> Result<Arc<EventRecord>, Problem> {
+        let (record, encoded) = events::insert_encoded(self.conn, self.now, e)?;
+        if crate::projections::apply_encoded(self.conn, &record, Some(&encoded))? {
             self.outbound.push(record.id);
         }
+        let record = Arc::new(record);
         self.events.push(record.clone());
         Ok(record)
     }
@@ -192,7 +194,7 @@ pub fn run(
     mut rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
 ) {
-    let mut events = Vec::new();
+    let mut events: Vec<Arc<EventRecord>> = Vec::new();
     let mut outbound = Vec::new();
     effects.deadline.send_replace(state.desk.next_deadline());
     while let Some(first) = rx.blocking_recv() {
@@ -203,7 +205,6 @@ pub fn run(
                 Err(_) => break,
             }
         }
-        events.clear();
         outbound.clear();
         let outcome = run_batch(
             &conn,
@@ -215,20 +216,23 @@ pub fn run(
         );
         match outcome {
             Ok(()) => {
+                // Committed: count, answer, then hand the events to the fan-out thread
+                // (encoding and sending them to WebSocket clients is not the writer's work).
                 effects.metrics.record_commit(&events);
                 effects.metrics.open_escalations.store(
                     state.desk.open_count() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                effects.hub.publish(&events);
-                for id in outbound.drain(..) {
-                    let _ = effects.notify.send(id);
-                }
                 for job in batch {
                     job.finish(None);
                 }
+                for id in outbound.drain(..) {
+                    let _ = effects.notify.send(id);
+                }
+                effects.hub.publish(std::mem::take(&mut events));
             }
             Err(problem) => {
+                events.clear();
                 let _ = conn.execute_batch("ROLLBACK");
                 if let Err(e) = state.reload(&conn) {
                     tracing::error!(error = %e, "writer could not reload its state after a failed batch; stopping");
@@ -260,7 +264,7 @@ fn run_batch(
     conn: &Connection,
     state: &mut WriterState,
     batch: &mut [Box<dyn Job>],
-    events: &mut Vec<EventRecord>,
+    events: &mut Vec<Arc<EventRecord>>,
     outbound: &mut Vec<i64>,
     timer_due: &std::sync::atomic::AtomicBool,
 ) -> Result<(), Problem> {
@@ -327,4 +331,138 @@ pub(crate) fn run_once<R>(
     });
     conn.execute_batch(if r.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::Store;
+
+    fn start(path: &std::path::Path) -> (Store, Arc<crate::metrics::Metrics>) {
+        let conn = crate::store::open_writer(path, "full").unwrap();
+        let policies = serde_json::from_value(json!({"low-medium": {"steps": [
+            {"target": {"role": "nurse"}, "timeout_seconds": 60}
+        ]}}))
+        .unwrap();
+        let state = WriterState::load(&conn, policies).unwrap();
+        let metrics = Arc::new(crate::metrics::Metrics::default());
+        let effects = Effects {
+            hub: crate::realtime::Hub::default(),
+            notify: mpsc::unbounded_channel().0,
+            deadline: tokio::sync::watch::channel(None).0,
+            metrics: metrics.clone(),
+            timer_due: Arc::default(),
+        };
+        (Store::start(path, conn, state, effects).unwrap(), metrics)
+    }
+
+    fn put(ctx: &mut WriteCtx<'_>, key: &str) -> Result<(), Problem> {
+        ctx.conn
+            .execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", [key])?;
+        Ok(())
+    }
+
+    fn keys(path: &std::path::Path) -> Vec<String> {
+        // A fresh connection: it sees only what was committed.
+        let conn = Connection::open(path).unwrap();
+        conn.prepare("SELECT key FROM meta WHERE key LIKE 'k%' ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_job_rolls_back_alone_and_its_batch_commits_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch.db");
+        let (store, metrics) = start(&path);
+        // Hold the writer in a first job until the next three are queued, so they run in
+        // one batch (one transaction).
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (running, started) = tokio::sync::oneshot::channel::<()>();
+        let first = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write(move |ctx| {
+                        running.send(()).unwrap();
+                        held.recv().unwrap();
+                        put(ctx, "k0")
+                    })
+                    .await
+            }
+        });
+        started.await.unwrap();
+        let commits_before = metrics.commits.load(Ordering::Relaxed);
+        let job = |key: &'static str, refuse: bool| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .write(move |ctx| {
+                        put(ctx, key)?;
+                        if refuse {
+                            return Err(Problem::bad_request("refused on purpose"));
+                        }
+                        Ok(key)
+                    })
+                    .await
+            })
+        };
+        let (a, b, c) = (job("k1", false), job("k2", true), job("k3", false));
+        // Let the three reach the queue, then let the writer go.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(a.await.unwrap().unwrap(), "k1");
+        let refused = b.await.unwrap().unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(c.await.unwrap().unwrap(), "k3");
+        assert_eq!(keys(&path), ["k0", "k1", "k3"]);
+        // The first job's batch, then one commit for the other three together (counted just
+        // after the answers are sent).
+        let commits = || metrics.commits.load(Ordering::Relaxed) - commits_before;
+        for _ in 0..100 {
+            if commits() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(commits(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_answer_comes_after_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("durable.db");
+        let (store, _) = start(&path);
+        let tasks: Vec<_> = (0..64)
+            .map(|i| {
+                let (store, path) = (store.clone(), path.clone());
+                tokio::spawn(async move {
+                    let key = format!("k{i:03}");
+                    let k = key.clone();
+                    store.write(move |ctx| put(ctx, &k)).await.unwrap();
+                    // Answered: a fresh connection must already see the row.
+                    let conn = Connection::open(&path).unwrap();
+                    let n: i64 = conn
+                        .query_row("SELECT COUNT(*) FROM meta WHERE key = ?1", [&key], |r| {
+                            r.get(0)
+                        })
+                        .unwrap();
+                    assert_eq!(n, 1, "{key} answered before it was committed");
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(keys(&path).len(), 64);
+    }
 }

@@ -66,12 +66,12 @@ pub struct Seat {
 
 impl Drop for Seat {
     fn drop(&mut self) {
-        if let Ok(mut r) = self.presence.rooms.lock() {
-            if let Some(room) = r.by_patient.get_mut(&self.patient) {
-                room.remove(&self.id);
-                if room.is_empty() {
-                    r.by_patient.remove(&self.patient);
-                }
+        if let Ok(mut r) = self.presence.rooms.lock()
+            && let Some(room) = r.by_patient.get_mut(&self.patient)
+        {
+            room.remove(&self.id);
+            if room.is_empty() {
+                r.by_patient.remove(&self.patient);
             }
         }
         let _ = self.presence.changed.send(self.patient);
@@ -148,13 +148,12 @@ pub async fn handler(
     if let (Some(origin), Some(host)) = (
         headers.get("origin").and_then(|v| v.to_str().ok()),
         headers.get("host").and_then(|v| v.to_str().ok()),
-    ) {
-        if origin.split("://").nth(1).unwrap_or(origin) != host {
-            return Err(
-                Problem::forbidden("cross-origin WebSocket connections are refused")
-                    .with_field("Origin"),
-            );
-        }
+    ) && origin.split("://").nth(1).unwrap_or(origin) != host
+    {
+        return Err(
+            Problem::forbidden("cross-origin WebSocket connections are refused")
+                .with_field("Origin"),
+        );
     }
     let raw = q.patient.unwrap_or_default();
     let id = crate::routes::parse_id("patient", &raw).map_err(|p| p.with_field("patient"))?;
