@@ -23,18 +23,8 @@ die() { printf 'python: ERROR: %s\n' "$*" >&2; exit 1; }
 
 case "$MODE" in all | build | bench) ;; *) die "unknown mode '$MODE' (all, build, bench)" ;; esac
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-apt_updated=
-apt_install() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  step "apt-get install ${missing[*]}"
-  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-}
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 step "system packages (venv; a Java runtime for the PySpark test)"
 python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
