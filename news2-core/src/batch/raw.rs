@@ -313,6 +313,10 @@ impl ChunkOutput {
 struct Chunk {
     out: ChunkOutput,
     ok: [u8; CHUNK],
+    /// The readings narrowed to `f32`, then rounded, in the order of
+    /// [`Chunk::score_plain`].
+    narrow: [[f32; CHUNK]; 5],
+    values: [[u16; CHUNK]; 5],
 }
 
 impl Chunk {
@@ -320,6 +324,8 @@ impl Chunk {
         Self {
             out: ChunkOutput([[0; CHUNK]; 10]),
             ok: [0; CHUNK],
+            narrow: [[0.0; CHUNK]; 5],
+            values: [[0; CHUNK]; 5],
         }
     }
 
@@ -339,24 +345,31 @@ impl Chunk {
         let sbp_in = &input.systolic_bp[range.clone()];
         let pulse_in = &input.pulse[range.clone()];
         let temperature_in = &input.temperature[range];
-        let [mut rr, mut spo2, mut sbp, mut pulse, mut tenths] = [[0u16; CHUNK]; 5];
-        let whole = |x: f64, max: u16| plain(x, 1.0, 0.0, f64::from(max));
-        let (t_min, t_max) = (
-            f64::from(Temperature::MIN_TENTHS) / 10.0,
-            f64::from(Temperature::MAX_TENTHS) / 10.0,
-        );
         let ok = &mut self.ok[..len];
-        for j in 0..len {
-            let ok_rr;
-            let (ok_spo2, ok_sbp, ok_pulse, ok_t);
-            (rr[j], ok_rr) = whole(rr_in[j], RespirationRate::MAX);
-            (spo2[j], ok_spo2) = whole(spo2_in[j], Spo2::MAX);
-            (sbp[j], ok_sbp) = whole(sbp_in[j], SystolicBp::MAX);
-            (pulse[j], ok_pulse) = whole(pulse_in[j], Pulse::MAX);
-            (tenths[j], ok_t) = plain(temperature_in[j], 10.0, t_min, t_max);
-            let ok_codes = (scale[j].wrapping_sub(1) <= 1) & (oxygen[j] <= 1) & (acvpu[j] <= 4);
-            ok[j] = u8::from(ok_rr & ok_spo2 & ok_sbp & ok_pulse & ok_t & ok_codes);
+        for ((ok, &s), (&o, &a)) in ok.iter_mut().zip(scale).zip(oxygen.iter().zip(acvpu)) {
+            *ok = u8::from((s.wrapping_sub(1) <= 1) & (o <= 1) & (a <= 4));
         }
+        let whole = |max: u16| (1.0, 0.0, f32::from(max) + 0.5);
+        let celsius = (
+            10.0,
+            f32::from(Temperature::MIN_TENTHS) - 0.5,
+            f32::from(Temperature::MAX_TENTHS) + 0.5,
+        );
+        // All five inputs are read in one loop, so their streams from memory overlap.
+        let [rr_f, spo2_f, sbp_f, pulse_f, t_f] = &mut self.narrow;
+        for j in 0..len {
+            rr_f[j] = rr_in[j] as f32;
+            spo2_f[j] = spo2_in[j] as f32;
+            sbp_f[j] = sbp_in[j] as f32;
+            pulse_f[j] = pulse_in[j] as f32;
+            t_f[j] = temperature_in[j] as f32;
+        }
+        let [rr, spo2, sbp, pulse, tenths] = &mut self.values;
+        round_column(&rr_f[..len], whole(RespirationRate::MAX), rr, ok);
+        round_column(&spo2_f[..len], whole(Spo2::MAX), spo2, ok);
+        round_column(&sbp_f[..len], whole(SystolicBp::MAX), sbp, ok);
+        round_column(&pulse_f[..len], whole(Pulse::MAX), pulse, ok);
+        round_column(&t_f[..len], celsius, tenths, ok);
         for j in 0..len {
             let s = branch_free_scores(ChartRow {
                 rr: rr[j],
@@ -383,24 +396,45 @@ impl Chunk {
     }
 }
 
-/// Adding 2^52 to a value in `0..2^51` leaves it rounded to the nearest integer in the
+/// [`plain`] over one narrowed column, clearing `ok` where a reading is not plainly
+/// valid. On `f32` alone the loop vectorises four readings wide rather than two.
+#[inline(always)]
+fn round_column(x: &[f32], (scale, lo, hi): (f32, f32, f32), out: &mut [u16], ok: &mut [u8]) {
+    for ((&x, value), ok) in x.iter().zip(out.iter_mut()).zip(ok.iter_mut()) {
+        let (rounded, plain_ok) = plain(x, scale, lo, hi);
+        *value = rounded;
+        *ok &= u8::from(plain_ok);
+    }
+}
+
+/// Adding 2^23 to a value in `0..2^22` leaves it rounded to the nearest integer in the
 /// low bits of the mantissa: a rounding without a float-to-integer conversion, which
 /// SSE2 lacks for vectors. It rounds ties to even, but ties never pass [`plain`].
-const ROUNDER: f64 = 4_503_599_627_370_496.0;
+const ROUNDER: f32 = 8_388_608.0;
 
-/// Rounds `x` to units of `1 / scale` when it is plainly valid: within `min..=max` (NaN
-/// fails the comparison) and not within 1e-6 of a rounding tie, where only the exact
-/// decimal rule may decide. Off a tie, the nearest integer is what
-/// [`round_f64`](crate::decimal) gives. An invalid `x` gives an arbitrary value.
+/// How close to a rounding tie (in units of `1 / scale`) a reading must be to leave the
+/// branch-free pass. Narrowing a valid reading to `f32` and scaling it moves it by less
+/// than 1e-4, so off this margin the `f32` and the `f64` value round alike.
+const TIE_MARGIN: f32 = 1e-3;
+
+/// Rounds `x`, a reading narrowed to `f32`, to units of `1 / scale` when it is plainly
+/// valid: `x * scale` strictly within `lo..hi` (NaN fails the comparison) and not within
+/// [`TIE_MARGIN`] of a rounding tie, where only the exact decimal rule may decide. Off a
+/// tie, the nearest integer is what [`round_f64`](crate::decimal) gives. An invalid `x`
+/// gives an arbitrary value.
+///
+/// The work is in `f32` so that SSE2 handles four readings per instruction, not two.
+/// `lo` must be at least 0: a tiny negative `x` narrows to `-0.0`, which the strict
+/// comparison rejects, as the scalar API rejects every negative reading.
 #[inline(always)]
-fn plain(x: f64, scale: f64, min: f64, max: f64) -> (u16, bool) {
-    let in_range = (x >= min) & (x <= max);
+fn plain(x: f32, scale: f32, lo: f32, hi: f32) -> (u16, bool) {
     let t = x * scale;
+    let in_range = (t > lo) & (t < hi);
     let rounded = t + ROUNDER;
     // Both subtractions are exact: `rounded - ROUNDER` is a small integer, and `t` lies
     // within 0.5 of it.
     let distance = t - (rounded - ROUNDER);
-    let off_tie = distance.abs() < 0.5 - 1e-6;
+    let off_tie = distance.abs() < 0.5 - TIE_MARGIN;
     (rounded.to_bits() as u16, in_range & off_tie)
 }
 
@@ -408,23 +442,67 @@ fn plain(x: f64, scale: f64, min: f64, max: f64) -> (u16, bool) {
 mod tests {
     use super::*;
 
+    /// [`super::plain`] on a reading as it arrives, narrowed as [`round_column`] does.
+    fn plain(x: f64, scale: f32, lo: f32, hi: f32) -> (u16, bool) {
+        super::plain(x as f32, scale, lo, hi)
+    }
+
     /// Ordinary readings take the branch-free pass; only ties and invalid values leave it.
     #[test]
     fn plain_vouches_for_ordinary_readings() {
-        for whole in 0..=300u16 {
+        for whole in 1..=300u16 {
             let x = f64::from(whole);
-            assert_eq!(plain(x, 1.0, 0.0, 300.0), (whole, true), "{x}");
-            if whole > 0 {
-                assert_eq!(plain(x - 0.3, 1.0, 0.0, 300.0), (whole, true), "{x}");
-            }
+            assert_eq!(plain(x, 1.0, 0.0, 300.5), (whole, true), "{x}");
+            assert_eq!(plain(x - 0.3, 1.0, 0.0, 300.5), (whole, true), "{x}");
+            assert_eq!(plain(x + 0.3, 1.0, 0.0, 300.5), (whole, true), "{x}");
         }
         for tenths in 250..=450u16 {
             let x = f64::from(tenths) / 10.0;
-            assert_eq!(plain(x, 10.0, 25.0, 45.0), (tenths, true), "{x}");
+            assert_eq!(plain(x, 10.0, 249.5, 450.5), (tenths, true), "{x}");
         }
-        for x in [18.5, 36.05, -1.0, 301.0, f64::NAN, f64::INFINITY] {
+        let rejected = [
+            18.5,
+            36.05,
+            -1.0,
+            -1e-50,
+            -0.0,
+            0.0,
+            301.0,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for x in rejected {
             let scale = if x == 36.05 { 10.0 } else { 1.0 };
-            assert!(!plain(x, scale, 0.0, 300.0).1, "{x}");
+            assert!(!plain(x, scale, 0.0, 300.5).1, "{x}");
+        }
+    }
+    /// Wherever the branch-free pass vouches for a reading, the scalar API agrees,
+    /// including next to ties, bounds and the narrowing to `f32`.
+    #[test]
+    fn plain_agrees_with_the_scalar_api_where_it_vouches() {
+        let nudges = [
+            0.0, 1e-9, 1e-7, 1e-4, 0.2, 0.4, 0.498, 0.4989, 0.499, 0.4991, 0.4999, 0.5,
+        ];
+        for whole in 0..=310i32 {
+            for nudge in nudges.iter().flat_map(|&n| [n, -n]) {
+                let x = f64::from(whole) + nudge;
+                if let (k, true) = plain(x, 1.0, 0.0, f32::from(Pulse::MAX) + 0.5) {
+                    assert_eq!(Pulse::from_f64(x).map(Pulse::get), Ok(k), "{x}");
+                }
+            }
+        }
+        for tenths in 240..=460i32 {
+            for nudge in nudges.iter().flat_map(|&n| [n, -n]) {
+                let x = (f64::from(tenths) + nudge) / 10.0;
+                let (lo, hi) = (
+                    f32::from(Temperature::MIN_TENTHS) - 0.5,
+                    f32::from(Temperature::MAX_TENTHS) + 0.5,
+                );
+                if let (k, true) = plain(x, 10.0, lo, hi) {
+                    let scalar = Temperature::from_celsius(x).map(Temperature::tenths);
+                    assert_eq!(scalar, Ok(k as i16), "{x}");
+                }
+            }
         }
     }
 }
