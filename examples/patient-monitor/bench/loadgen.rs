@@ -435,9 +435,17 @@ fn main() {
         .arg("--db")
         .arg(&db)
         .env("PATIENT_MONITOR_DEMO_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
+        // LOADGEN_SERVER_LOG=warn,writer_stats=debug shows where the writer's time goes.
+        .env(
+            "RUST_LOG",
+            std::env::var("LOADGEN_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if std::env::var_os("LOADGEN_SERVER_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap_or_else(|e| {
             panic!(

@@ -182,7 +182,7 @@ pub fn register(
         .with_code("duplicate"));
     }
     let id: i64 = ctx.conn.query_row(
-        "SELECT COALESCE(MAX(patient_id), 0) + 1 FROM events",
+        "SELECT COALESCE(MAX(patient_id), 0) + 1 FROM events WHERE type = 'patient_registered'",
         [],
         |r| r.get(0),
     )?;
@@ -276,12 +276,12 @@ pub fn search(
 pub fn record(conn: &Connection, p: &Patient) -> rusqlite::Result<Value> {
     let vitals: Option<(i64, String, String, String)> = conn
         .prepare_cached(
-            "SELECT o.id, o.observed_at, o.source, o.data FROM observations o JOIN patients p ON p.last_observation_id = o.id WHERE p.id = ?1",
+            "SELECT o.id, o.observed_at, o.source, e.data FROM observations o JOIN patients p ON p.last_observation_id = o.id JOIN events e ON e.id = o.id WHERE p.id = ?1",
         )?
         .query_row([p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let score: Option<(i64, String)> = conn
-        .prepare_cached("SELECT s.id, s.data FROM scores s JOIN patients p ON p.last_score_id = s.id WHERE p.id = ?1")?
+        .prepare_cached("SELECT s.id, e.data FROM scores s JOIN patients p ON p.last_score_id = s.id JOIN events e ON e.id = s.id WHERE p.id = ?1")?
         .query_row([p.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let escalation = match p.open_escalation_id {

@@ -32,21 +32,10 @@ fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
 }
 
 /// Updates the read models from one event. Returns whether it left a notification to send.
+/// The read models keep only the columns queries select or filter on; a payload is read
+/// from the event itself (`observations.id` and `scores.id` are the event's id).
 pub fn apply(conn: &Connection, e: &EventRecord) -> Result<bool, Problem> {
-    apply_encoded(conn, e, None)
-}
-
-/// [`apply`] with the payload's stored JSON text when the caller has it (the writer just
-/// encoded it for the event store), so the read models that keep a copy reuse it.
-pub fn apply_encoded(
-    conn: &Connection,
-    e: &EventRecord,
-    encoded: Option<&str>,
-) -> Result<bool, Problem> {
     let d = &e.data;
-    let text = || -> std::borrow::Cow<'_, str> {
-        encoded.map_or_else(|| d.to_string().into(), Into::into)
-    };
     let pid = e.patient_id;
     match e.kind.as_str() {
         "patient_registered" => {
@@ -80,9 +69,9 @@ pub fn apply_encoded(
                 "fhir"
             };
             conn.prepare_cached(
-                "INSERT INTO observations (id, patient_id, kind, observed_at, recorded_at, source, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO observations (id, patient_id, kind, observed_at, recorded_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![e.id, pid, kind, s(d, "observed_at"), fmt_time(e.at), s(d, "source"), text()])?;
+            .execute(params![e.id, pid, kind, s(d, "observed_at"), fmt_time(e.at), s(d, "source")])?;
             let readings = d
                 .get("readings")
                 .and_then(Value::as_array)
@@ -136,9 +125,9 @@ pub fn apply_encoded(
                 )
             };
             conn.prepare_cached(
-                "INSERT INTO scores (id, patient_id, computed_at, observed_at, complete, total, risk, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO scores (id, patient_id, computed_at, observed_at, complete, total, risk) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![e.id, pid, fmt_time(e.at), s(d, "observed_at"), complete, total, risk, text()])?;
+            .execute(params![e.id, pid, fmt_time(e.at), s(d, "observed_at"), complete, total, risk])?;
             conn.prepare_cached(
                 "UPDATE patients SET last_score_id = ?2, version = ?2 WHERE id = ?1 AND (last_score_id IS NULL
                  OR (SELECT observed_at FROM scores WHERE id = last_score_id) <= ?3)",

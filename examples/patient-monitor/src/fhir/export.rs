@@ -101,7 +101,7 @@ pub fn input_observation(
 /// The stored NEWS2 results of a patient, newest first, as a searchset Bundle.
 pub fn news2_bundle(conn: &Connection, patient_id: i64, limit: i64) -> rusqlite::Result<Value> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, computed_at, data FROM scores WHERE patient_id = ?1 AND complete = 1 ORDER BY observed_at DESC, id DESC LIMIT ?2",
+        "SELECT s.id, s.computed_at, e.data FROM scores s JOIN events e ON e.id = s.id WHERE s.patient_id = ?1 AND s.complete = 1 ORDER BY s.observed_at DESC, s.id DESC LIMIT ?2",
     )?;
     let rows: Vec<(i64, String, String)> = stmt
         .query_map(params![patient_id, limit], |r| {
@@ -128,7 +128,7 @@ pub fn observation(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Valu
     {
         let row = conn
             .query_row(
-                "SELECT s.patient_id, s.computed_at, s.data, p.ward FROM scores s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?1 AND s.complete = 1",
+                "SELECT s.patient_id, s.computed_at, e.data, p.ward FROM scores s JOIN patients p ON p.id = s.patient_id JOIN events e ON e.id = s.id WHERE s.id = ?1 AND s.complete = 1",
                 [n],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
             )
@@ -143,7 +143,7 @@ pub fn observation(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Valu
     };
     let row = conn
         .query_row(
-            "SELECT o.patient_id, o.kind, o.observed_at, o.data, p.ward FROM observations o JOIN patients p ON p.id = o.patient_id WHERE o.id = ?1",
+            "SELECT o.patient_id, o.kind, o.observed_at, e.data, p.ward FROM observations o JOIN patients p ON p.id = o.patient_id JOIN events e ON e.id = o.id WHERE o.id = ?1",
             [n],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)),
         )

@@ -111,16 +111,6 @@ const COLUMNS: &str = "id, at, type, patient_id, ward, escalation_id, esc_seq, a
 
 /// Appends one event (inside the writer's transaction) and returns it with its id.
 pub fn insert(conn: &Connection, at: DateTime<Utc>, e: NewEvent) -> Result<EventRecord, Problem> {
-    insert_encoded(conn, at, e).map(|(record, _)| record)
-}
-
-/// [`insert`], also returning the payload as stored (JSON text), so the projections that
-/// keep a copy of it do not encode it again.
-pub fn insert_encoded(
-    conn: &Connection,
-    at: DateTime<Utc>,
-    e: NewEvent,
-) -> Result<(EventRecord, String), Problem> {
     let data =
         serde_json::to_string(&e.data).map_err(|err| Problem::internal("event encoding", err))?;
     let mut stmt = conn.prepare_cached(
@@ -137,20 +127,17 @@ pub fn insert_encoded(
         e.actor,
         data
     ])?;
-    Ok((
-        EventRecord {
-            id: conn.last_insert_rowid(),
-            at,
-            kind: e.kind,
-            patient_id: e.patient_id,
-            ward: e.ward,
-            escalation_id: e.escalation_id,
-            esc_seq: e.esc_seq,
-            actor: e.actor,
-            data: e.data,
-        },
-        data,
-    ))
+    Ok(EventRecord {
+        id: conn.last_insert_rowid(),
+        at,
+        kind: e.kind,
+        patient_id: e.patient_id,
+        ward: e.ward,
+        escalation_id: e.escalation_id,
+        esc_seq: e.esc_seq,
+        actor: e.actor,
+        data: e.data,
+    })
 }
 
 /// Events after `after` that a user with `wards` may see (`None`: all), oldest first.

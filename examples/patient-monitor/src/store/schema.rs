@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_escalation_sequence
     ON events (escalation_id, esc_seq) WHERE escalation_id IS NOT NULL AND esc_seq IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_ward ON events (ward, id);
-CREATE INDEX IF NOT EXISTS events_patient ON events (patient_id, id);
+-- Only registrations: the next patient id is MAX(patient_id) + 1 over them. (A full
+-- (patient_id, id) index was written at scattered pages by every event and read by nothing.)
+CREATE INDEX IF NOT EXISTS events_registered ON events (patient_id) WHERE type = 'patient_registered';
 CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event store is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
@@ -59,8 +61,7 @@ CREATE TABLE IF NOT EXISTS observations (
     kind        TEXT NOT NULL,
     observed_at TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
-    source      TEXT NOT NULL,
-    data        TEXT NOT NULL
+    source      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS observations_patient ON observations (patient_id, id);
 
@@ -81,8 +82,7 @@ CREATE TABLE IF NOT EXISTS scores (
     observed_at TEXT NOT NULL,
     complete    INTEGER NOT NULL,
     total       INTEGER NOT NULL,
-    risk        TEXT NOT NULL,
-    data        TEXT NOT NULL
+    risk        TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS scores_patient ON scores (patient_id, id);
 
@@ -163,9 +163,23 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 "#;
 
-/// Creates every table that does not exist yet.
+/// Creates every table that does not exist yet, and migrates a database from before:
+/// drops the `events_patient` index and the `data` copies in `observations` and `scores`
+/// (the payload is read from the event with the same id; one-time table rewrite).
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
+    conn.execute_batch(SCHEMA)?;
+    conn.execute_batch("DROP INDEX IF EXISTS events_patient")?;
+    for table in ["observations", "scores"] {
+        let has_data: bool = conn.query_row(
+            &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = 'data'"),
+            [],
+            |r| r.get(0),
+        )?;
+        if has_data {
+            conn.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN data"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Connection settings: WAL, foreign keys, a busy timeout, and the durability level.

@@ -156,8 +156,8 @@ impl WriteCtx<'_> {
     /// Appends an event and updates the read models from it, in this transaction. The record
     /// is shared (not copied) with the batch's list of events to publish after the commit.
     pub fn append(&mut self, e: NewEvent) -> Result<Arc<EventRecord>, Problem> {
-        let (record, encoded) = events::insert_encoded(self.conn, self.now, e)?;
-        if crate::projections::apply_encoded(self.conn, &record, Some(&encoded))? {
+        let record = events::insert(self.conn, self.now, e)?;
+        if crate::projections::apply(self.conn, &record)? {
             self.outbound.push(record.id);
         }
         let record = Arc::new(record);
@@ -196,8 +196,10 @@ pub fn run(
 ) {
     let mut events: Vec<Arc<EventRecord>> = Vec::new();
     let mut outbound = Vec::new();
+    let mut stats = Stats::default();
     effects.deadline.send_replace(state.desk.next_deadline());
     while let Some(first) = rx.blocking_recv() {
+        stats.batch_started();
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -213,6 +215,7 @@ pub fn run(
             &mut events,
             &mut outbound,
             &effects.timer_due,
+            &mut stats,
         );
         match outcome {
             Ok(()) => {
@@ -252,6 +255,85 @@ pub fn run(
             *d = next;
             changed
         });
+        stats.batch_ended();
+    }
+}
+
+/// Where the writer's time goes, summed over batches and logged (at `debug`, target
+/// `writer_stats`) about once a second: batch sizes, time in the jobs, in the savepoint
+/// statements, in `COMMIT` (WAL write + fsync) and in answering and publishing.
+#[derive(Debug)]
+struct Stats {
+    since: std::time::Instant,
+    batch_start: std::time::Instant,
+    batches: u64,
+    jobs: u64,
+    max_batch: usize,
+    in_jobs: std::time::Duration,
+    in_savepoints: std::time::Duration,
+    in_commit: std::time::Duration,
+    in_batches: std::time::Duration,
+    enabled: bool,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        let now = std::time::Instant::now();
+        Self {
+            since: now,
+            batch_start: now,
+            batches: 0,
+            jobs: 0,
+            max_batch: 0,
+            in_jobs: std::time::Duration::ZERO,
+            in_savepoints: std::time::Duration::ZERO,
+            in_commit: std::time::Duration::ZERO,
+            in_batches: std::time::Duration::ZERO,
+            enabled: tracing::enabled!(target: "writer_stats", tracing::Level::DEBUG),
+        }
+    }
+}
+
+impl Stats {
+    fn timer(&self) -> Option<std::time::Instant> {
+        self.enabled.then(std::time::Instant::now)
+    }
+
+    fn batch_started(&mut self) {
+        if self.enabled {
+            self.batch_start = std::time::Instant::now();
+        }
+    }
+
+    fn batch_ended(&mut self) {
+        if !self.enabled {
+            return;
+        }
+        self.batches += 1;
+        self.in_batches += self.batch_start.elapsed();
+        let window = self.since.elapsed();
+        if window < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let per = |d: std::time::Duration| ms(d) / self.batches.max(1) as f64;
+        tracing::debug!(
+            target: "writer_stats",
+            "{:.0} jobs/s, {} batches, {:.1} jobs/batch (max {}); per batch ms: jobs {:.2}, savepoints {:.2}, commit {:.2}, whole {:.2}; busy {:.0}%",
+            self.jobs as f64 / window.as_secs_f64(),
+            self.batches,
+            self.jobs as f64 / self.batches.max(1) as f64,
+            self.max_batch,
+            per(self.in_jobs),
+            per(self.in_savepoints),
+            per(self.in_commit),
+            per(self.in_batches),
+            100.0 * self.in_batches.as_secs_f64() / window.as_secs_f64(),
+        );
+        *self = Self {
+            enabled: true,
+            ..Self::default()
+        };
     }
 }
 
@@ -267,7 +349,10 @@ fn run_batch(
     events: &mut Vec<Arc<EventRecord>>,
     outbound: &mut Vec<i64>,
     timer_due: &std::sync::atomic::AtomicBool,
+    stats: &mut Stats,
 ) -> Result<(), Problem> {
+    stats.jobs += batch.len() as u64;
+    stats.max_batch = stats.max_batch.max(batch.len());
     exec(conn, "BEGIN IMMEDIATE")?;
     for job in batch.iter_mut() {
         // A deadline that fell due fires between two jobs, never after a whole batch.
@@ -283,8 +368,13 @@ fn run_batch(
         }
         let (events_mark, outbound_mark, audit_mark) =
             (events.len(), outbound.len(), state.audit.mark());
+        let t = stats.timer();
         exec(conn, "SAVEPOINT job")?;
+        if let Some(t) = t {
+            stats.in_savepoints += t.elapsed();
+        }
         let now = state.tick();
+        let t = stats.timer();
         let status = job.run(&mut WriteCtx {
             conn,
             now,
@@ -292,6 +382,10 @@ fn run_batch(
             events: &mut *events,
             outbound: &mut *outbound,
         });
+        if let Some(t) = t {
+            stats.in_jobs += t.elapsed();
+        }
+        let t = stats.timer();
         match status {
             Status::Done => exec(conn, "RELEASE job")?,
             Status::Refused => {
@@ -307,8 +401,15 @@ fn run_batch(
                 ));
             }
         }
+        if let Some(t) = t {
+            stats.in_savepoints += t.elapsed();
+        }
     }
+    let t = stats.timer();
     exec(conn, "COMMIT").map_err(|e| Problem::internal("commit", e))?;
+    if let Some(t) = t {
+        stats.in_commit += t.elapsed();
+    }
     Ok(())
 }
 

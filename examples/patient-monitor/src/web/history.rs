@@ -52,9 +52,9 @@ fn limit(q: &HashMap<String, String>) -> Result<i64, Problem> {
 pub fn history(conn: &Connection, patient: i64, limit: i64) -> rusqlite::Result<Value> {
     let observations: Vec<Value> = conn
         .prepare_cached(
-            "SELECT id, kind, observed_at, source, data FROM
-               (SELECT * FROM observations WHERE patient_id = ?1 ORDER BY observed_at DESC, id DESC LIMIT ?2)
-             ORDER BY observed_at, id",
+            "SELECT o.id, o.kind, o.observed_at, o.source, (SELECT e.data FROM events e WHERE e.id = o.id) FROM
+               (SELECT * FROM observations WHERE patient_id = ?1 ORDER BY observed_at DESC, id DESC LIMIT ?2) o
+             ORDER BY o.observed_at, o.id",
         )?
         .query_map(params![patient, limit], |r| {
             let data: Value = serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or(Value::Null);
@@ -67,9 +67,9 @@ pub fn history(conn: &Connection, patient: i64, limit: i64) -> rusqlite::Result<
         .collect::<rusqlite::Result<_>>()?;
     let scores: Vec<Value> = conn
         .prepare_cached(
-            "SELECT id, observed_at, complete, total, risk, data FROM
-               (SELECT * FROM scores WHERE patient_id = ?1 ORDER BY observed_at DESC, id DESC LIMIT ?2)
-             ORDER BY observed_at, id",
+            "SELECT s.id, s.observed_at, s.complete, s.total, s.risk, (SELECT e.data FROM events e WHERE e.id = s.id) FROM
+               (SELECT * FROM scores WHERE patient_id = ?1 ORDER BY observed_at DESC, id DESC LIMIT ?2) s
+             ORDER BY s.observed_at, s.id",
         )?
         .query_map(params![patient, limit], |r| {
             let data: Value = serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or(Value::Null);
