@@ -196,13 +196,18 @@ test('simulated vitals open an escalation; its countdown runs in step with the s
   const { page, errors } = await browser();
   await signIn(page, server.url, 'nurse');
   const nurseToken = await server.api.login('nurse');
+  // Earlier tests may have left escalations open (their alerts were toasted in other pages):
+  // wait for one this simulation opens, whose alert this page must toast.
+  const openIds = async () => (await server.api.get('/api/escalations?state=open', nurseToken)).body.escalations.map((e) => e.id);
+  const before = new Set(await openIds());
   let open = [];
   for (let round = 0; round < 40 && open.length === 0; round++) {
     await page.click('#simulate');
     await page.waitForFunction(() => !document.querySelector('#simulate').disabled);
-    open = (await server.api.get('/api/escalations?state=open', nurseToken)).body.escalations.filter((e) => e.state === 'notifying');
+    open = (await server.api.get('/api/escalations?state=open', nurseToken)).body.escalations
+      .filter((e) => e.state === 'notifying' && !before.has(e.id));
   }
-  assert.ok(open.length > 0, 'an escalation opened');
+  assert.ok(open.length > 0, 'the simulation opened an escalation');
   const esc = open[0];
   await page.click('a[data-view=escalations]');
   const entry = page.locator(`#escalation-list .escalation[data-escalation="${esc.id}"]`);
