@@ -140,18 +140,37 @@ pub const fn temperature(tenths: i16) -> u8 {
 ///
 /// Each table is padded to a power of two and indexed through a mask: a valid value is
 /// always below the mask, so the mask changes nothing, but it proves the index in
-/// bounds without a check. The padding holds the chart's score for those values too.
+/// bounds without a check. The padding holds the chart's score for those values too
+/// (or, below a plausible minimum that is never read, whatever the chart gives there).
+///
+/// Each entry is a *lane word*: the parameter's score in the byte of its chart position
+/// ([`Parameter::index`](crate::Parameter::index)) and again in the top byte. Adding the
+/// seven lane words of an observation set gives, in one word, every score in its own byte
+/// and their total in byte 7: each score is at most 3 and the total at most 20, so no byte
+/// carries into the next. That replaces seven shifts and merges per observation with six
+/// additions, and the word is the first eight bytes of the [`News2Score`](crate::News2Score).
 pub(crate) mod table {
     use super::*;
-    use crate::{Pulse, RespirationRate, Spo2, SystolicBp, Temperature};
+    use crate::{Parameter, Pulse, RespirationRate, Spo2, SystolicBp, Temperature};
+
+    /// The lane word of `score` for the parameter at chart position `k`.
+    pub(crate) const fn lane(k: usize, score: u8) -> u64 {
+        (score as u64) << (8 * k) | (score as u64) << 56
+    }
+
+    /// The score a lane word of parameter `p` holds.
+    #[inline(always)]
+    const fn score_of(p: Parameter, lane: u64) -> u8 {
+        (lane >> (8 * p.index())) as u8
+    }
 
     macro_rules! table {
-        ($name:ident, $len:expr, |$i:ident| $body:expr) => {
-            static $name: [u8; $len] = {
-                let mut t = [0u8; $len];
+        ($name:ident, $len:expr, |$i:ident| $lane:expr) => {
+            const $name: [u64; $len] = {
+                let mut t = [0u64; $len];
                 let mut $i = 0;
                 while $i < $len {
-                    t[$i] = $body;
+                    t[$i] = $lane;
                     $i += 1;
                 }
                 t
@@ -163,56 +182,188 @@ pub(crate) mod table {
     const _: () = assert!((RespirationRate::MAX as usize) < WHOLE_LEN / 4);
     const _: () =
         assert!((SystolicBp::MAX as usize) < WHOLE_LEN && (Pulse::MAX as usize) < WHOLE_LEN);
-    table!(RESPIRATION_RATE, WHOLE_LEN / 4, |i| respiration_rate(
-        i as u16
+    table!(RESPIRATION_RATE, WHOLE_LEN / 4, |i| lane(
+        Parameter::RespirationRate.index(),
+        respiration_rate(i as u16)
     ));
-    table!(SYSTOLIC_BP, WHOLE_LEN, |i| systolic_bp(i as u16));
-    table!(PULSE, WHOLE_LEN, |i| pulse(i as u16));
-
-    const TEMPERATURE_LEN: usize = 256;
-    const _: () =
-        assert!(((Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize) < TEMPERATURE_LEN);
-    table!(TEMPERATURE, TEMPERATURE_LEN, |i| temperature(
-        i as i16 + Temperature::MIN_TENTHS
+    table!(SYSTOLIC_BP, WHOLE_LEN, |i| lane(
+        Parameter::SystolicBp.index(),
+        systolic_bp(i as u16)
+    ));
+    table!(PULSE, WHOLE_LEN, |i| lane(
+        Parameter::Pulse.index(),
+        pulse(i as u16)
     ));
 
+    // Indexed by tenths of a degree as stored: the entries below the plausible minimum are
+    // never read, and no offset to subtract saves an instruction per observation.
+    const TEMPERATURE_LEN: usize = 512;
+    const _: () = assert!(
+        Temperature::MIN_TENTHS > 0 && (Temperature::MAX_TENTHS as usize) < TEMPERATURE_LEN
+    );
+    table!(TEMPERATURE, TEMPERATURE_LEN, |i| lane(
+        Parameter::Temperature.index(),
+        temperature(i as i16)
+    ));
+
+    // SpO2 and air-or-oxygen in one entry, since the SpO2 score depends on oxygen anyway.
+    // Index: scale number * SPO2_SCALE_STRIDE + on_oxygen * SPO2_LEN + percent. Indexing by
+    // the scale's number as stored saves a comparison per observation; the block for the
+    // nonexistent scale 0 is never read.
     const SPO2_LEN: usize = 128;
+    const SPO2_SCALE_STRIDE: usize = 2 * SPO2_LEN;
     const _: () = assert!((Spo2::MAX as usize) < SPO2_LEN);
-    // Index: (scale2 * 2 + on_oxygen) * SPO2_LEN + percent.
-    table!(SPO2, 4 * SPO2_LEN, |i| {
-        let variant = i / SPO2_LEN;
-        let scale = if variant >= 2 {
+    const _: () = assert!(Spo2Scale::Scale1.number() == 1 && Spo2Scale::Scale2.number() == 2);
+    table!(SPO2, 3 * SPO2_SCALE_STRIDE, |i| {
+        let scale = if i / SPO2_SCALE_STRIDE == 2 {
             Spo2Scale::Scale2
         } else {
             Spo2Scale::Scale1
         };
-        spo2((i % SPO2_LEN) as u16, scale, variant % 2 == 1)
+        let on_oxygen = i / SPO2_LEN % 2 == 1;
+        lane(
+            Parameter::Spo2.index(),
+            spo2((i % SPO2_LEN) as u16, scale, on_oxygen),
+        ) + lane(Parameter::OnOxygen.index(), air_or_oxygen(on_oxygen))
     });
 
+    // Index: the ACVPU code (0–4); the rest is never read.
+    table!(CONSCIOUSNESS, 8, |i| match Acvpu::from_code(i as u8) {
+        Some(level) => lane(Parameter::Consciousness.index(), consciousness(level)),
+        None => 0,
+    });
+
+    /// Every table in one static, so the scorer reaches all of them from one base address
+    /// (separate statics each cost a register or an address load per observation).
+    struct Lanes {
+        respiration_rate: [u64; WHOLE_LEN / 4],
+        spo2: [u64; 3 * SPO2_SCALE_STRIDE],
+        systolic_bp: [u64; WHOLE_LEN],
+        pulse: [u64; WHOLE_LEN],
+        temperature: [u64; TEMPERATURE_LEN],
+        consciousness: [u64; 8],
+    }
+
+    static LANES: Lanes = Lanes {
+        respiration_rate: RESPIRATION_RATE,
+        spo2: SPO2,
+        systolic_bp: SYSTOLIC_BP,
+        pulse: PULSE,
+        temperature: TEMPERATURE,
+        consciousness: CONSCIOUSNESS,
+    };
+
     #[inline(always)]
-    pub(crate) fn respiration_rate_score(r: RespirationRate) -> u8 {
-        RESPIRATION_RATE[usize::from(r.get()) & (RESPIRATION_RATE.len() - 1)]
+    pub(crate) fn respiration_rate_lane(r: RespirationRate) -> u64 {
+        LANES.respiration_rate[usize::from(r.get()) & (WHOLE_LEN / 4 - 1)]
+    }
+
+    /// The SpO2 and air-or-oxygen lanes together.
+    #[inline(always)]
+    pub(crate) fn spo2_and_oxygen_lanes(s: Spo2, scale: Spo2Scale, on_oxygen: bool) -> u64 {
+        let index = usize::from(scale.number()) * SPO2_SCALE_STRIDE
+            + usize::from(on_oxygen) * SPO2_LEN
+            + (usize::from(s.get()) & (SPO2_LEN - 1));
+        LANES.spo2[index]
     }
 
     #[inline(always)]
-    pub(crate) fn spo2_score(s: Spo2, scale: Spo2Scale, on_oxygen: bool) -> u8 {
-        let variant = usize::from(matches!(scale, Spo2Scale::Scale2)) * 2 + usize::from(on_oxygen);
-        SPO2[variant * SPO2_LEN + (usize::from(s.get()) & (SPO2_LEN - 1))]
+    pub(crate) fn systolic_bp_lane(s: SystolicBp) -> u64 {
+        LANES.systolic_bp[usize::from(s.get()) & (WHOLE_LEN - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn pulse_lane(p: Pulse) -> u64 {
+        LANES.pulse[usize::from(p.get()) & (WHOLE_LEN - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn consciousness_lane(level: Acvpu) -> u64 {
+        LANES.consciousness[usize::from(level.code()) & 7]
+    }
+
+    #[inline(always)]
+    pub(crate) fn temperature_lane(t: Temperature) -> u64 {
+        LANES.temperature[(t.tenths() as u16 as usize) & (TEMPERATURE_LEN - 1)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn respiration_rate_score(r: RespirationRate) -> u8 {
+        score_of(Parameter::RespirationRate, respiration_rate_lane(r))
     }
 
     #[inline(always)]
     pub(crate) fn systolic_bp_score(s: SystolicBp) -> u8 {
-        SYSTOLIC_BP[usize::from(s.get()) & (WHOLE_LEN - 1)]
+        score_of(Parameter::SystolicBp, systolic_bp_lane(s))
     }
 
     #[inline(always)]
     pub(crate) fn pulse_score(p: Pulse) -> u8 {
-        PULSE[usize::from(p.get()) & (WHOLE_LEN - 1)]
+        score_of(Parameter::Pulse, pulse_lane(p))
     }
 
     #[inline(always)]
     pub(crate) fn temperature_score(t: Temperature) -> u8 {
-        let offset = t.tenths().wrapping_sub(Temperature::MIN_TENTHS) as u16;
-        TEMPERATURE[usize::from(offset) & (TEMPERATURE_LEN - 1)]
+        score_of(Parameter::Temperature, temperature_lane(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table::*;
+    use super::*;
+    use crate::{Parameter, Pulse, RespirationRate, Spo2, SystolicBp, Temperature};
+
+    /// The score in `p`'s byte, and that the top byte repeats it and no other byte is set.
+    fn lane_score(p: Parameter, lane: u64) -> u8 {
+        let score = (lane >> (8 * p.index())) as u8;
+        assert_eq!(
+            lane,
+            super::table::lane(p.index(), score),
+            "{p:?} lane {lane:#018x}"
+        );
+        score
+    }
+
+    /// Every table entry a valid measurement can reach, against the printed chart.
+    #[test]
+    fn scalar_tables_match_chart() {
+        for v in RespirationRate::MIN..=RespirationRate::MAX {
+            let lane = respiration_rate_lane(RespirationRate::new(v).unwrap());
+            assert_eq!(
+                lane_score(Parameter::RespirationRate, lane),
+                respiration_rate(v)
+            );
+        }
+        for v in SystolicBp::MIN..=SystolicBp::MAX {
+            let lane = systolic_bp_lane(SystolicBp::new(v).unwrap());
+            assert_eq!(lane_score(Parameter::SystolicBp, lane), systolic_bp(v));
+        }
+        for v in Pulse::MIN..=Pulse::MAX {
+            let lane = pulse_lane(Pulse::new(v).unwrap());
+            assert_eq!(lane_score(Parameter::Pulse, lane), pulse(v));
+        }
+        for t in Temperature::MIN_TENTHS..=Temperature::MAX_TENTHS {
+            let lane = temperature_lane(Temperature::from_tenths(t).unwrap());
+            assert_eq!(lane_score(Parameter::Temperature, lane), temperature(t));
+        }
+        for level in Acvpu::ALL {
+            let lane = consciousness_lane(level);
+            assert_eq!(
+                lane_score(Parameter::Consciousness, lane),
+                consciousness(level)
+            );
+        }
+        for v in Spo2::MIN..=Spo2::MAX {
+            for scale in [Spo2Scale::Scale1, Spo2Scale::Scale2] {
+                for on_oxygen in [false, true] {
+                    let both = spo2_and_oxygen_lanes(Spo2::new(v).unwrap(), scale, on_oxygen);
+                    let (s, o) = (spo2(v, scale, on_oxygen), air_or_oxygen(on_oxygen));
+                    let expected = super::table::lane(Parameter::Spo2.index(), s)
+                        + super::table::lane(Parameter::OnOxygen.index(), o);
+                    assert_eq!(both, expected, "SpO2 {v} {scale:?} oxygen {on_oxygen}");
+                }
+            }
+        }
     }
 }

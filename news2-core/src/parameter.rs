@@ -220,6 +220,14 @@ impl ParameterSet {
         Self(bits & 0x7f)
     }
 
+    /// [`from_bits`](Self::from_bits) for bits known to fit in seven, without the mask
+    /// (the scalar scorer's hot path).
+    #[inline(always)]
+    pub(crate) const fn from_seven_bits(bits: u8) -> Self {
+        debug_assert!(bits <= 0x7f);
+        Self(bits)
+    }
+
     /// The parameters in chart order.
     pub fn iter(self) -> impl Iterator<Item = Parameter> + Clone {
         Parameter::ALL

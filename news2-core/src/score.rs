@@ -16,6 +16,8 @@ use crate::{
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+// Chart order in memory (see `News2Score`).
+#[repr(C)]
 pub struct ParameterScores {
     /// Respiration rate score.
     pub respiration_rate: u8,
@@ -92,6 +94,9 @@ impl ParameterScores {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+// In declaration order, so the seven scores and the total are eight consecutive bytes that
+// the scalar scorer writes as one word.
+#[repr(C)]
 pub struct News2Score {
     /// Per-parameter scores.
     pub parameters: ParameterScores,
@@ -119,7 +124,7 @@ impl News2Score {
     pub const fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
         let total = parameters.total();
         let red = parameters.red();
-        let (risk, response) = OUTCOMES[total as usize * 2 + !red.is_empty() as usize];
+        let Outcome(risk, response) = OUTCOMES[total as usize * 2 + !red.is_empty() as usize];
         Self {
             parameters,
             total,
@@ -133,12 +138,12 @@ impl News2Score {
 
 /// Charts 3 and 4 for every total and whether any parameter scored 3, at index
 /// `total * 2 + any_red`: a load instead of branches that random data mispredicts.
-static OUTCOMES: [(ClinicalRisk, ClinicalResponse); 512] = {
-    let mut t = [(ClinicalRisk::Low, ClinicalResponse::for_total(0, false)); 512];
+static OUTCOMES: [Outcome; 512] = {
+    let mut t = [Outcome(ClinicalRisk::Low, ClinicalResponse::for_total(0, false)); 512];
     let mut i = 0;
     while i < t.len() {
         let (total, any_red) = ((i / 2) as u8, i % 2 == 1);
-        t[i] = (
+        t[i] = Outcome(
             ClinicalRisk::from_total(total, any_red),
             ClinicalResponse::for_total(total, any_red),
         );
@@ -146,6 +151,12 @@ static OUTCOMES: [(ClinicalRisk, ClinicalResponse); 512] = {
     }
     t
 };
+
+/// One [`OUTCOMES`] entry, padded to four bytes so an index is a scaled address rather
+/// than a multiplication by three.
+#[derive(Clone, Copy)]
+#[repr(C, align(4))]
+struct Outcome(ClinicalRisk, ClinicalResponse);
 
 /// The score of an incomplete observation set. Missing parameters are listed, never
 /// scored; `total` counts only what was measured, so it is a lower bound.
@@ -235,44 +246,49 @@ impl PartialParameterScores {
 
 #[inline]
 pub(crate) fn score(v: &Vitals) -> News2Score {
-    let scores = [
-        table::respiration_rate_score(v.respiration_rate),
-        table::spo2_score(v.spo2, v.spo2_scale, v.on_oxygen),
-        chart::air_or_oxygen(v.on_oxygen),
-        table::systolic_bp_score(v.systolic_bp),
-        table::pulse_score(v.pulse),
-        chart::consciousness(v.consciousness),
-        table::temperature_score(v.temperature),
-        0,
-    ];
-    from_chart_scores(u64::from_le_bytes(scores), v.spo2_scale)
+    let lanes = table::respiration_rate_lane(v.respiration_rate)
+        + table::spo2_and_oxygen_lanes(v.spo2, v.spo2_scale, v.on_oxygen)
+        + table::systolic_bp_lane(v.systolic_bp)
+        + table::pulse_lane(v.pulse)
+        + table::consciousness_lane(v.consciousness)
+        + table::temperature_lane(v.temperature);
+    from_lanes(lanes, v.spo2_scale)
 }
 
 /// The low bit of each of the seven score bytes.
 const LOW_BITS: u64 = 0x0001_0101_0101_0101;
 
-/// [`News2Score::from_parameters`] for scores straight from the chart (each 0–3), packed
-/// one per byte in chart order: the total and the red set come from a few word
-/// operations on all seven at once instead of seven of each.
+/// [`News2Score::from_parameters`] for the sum of seven lane words (see `chart::table`):
+/// scores 0–3 in bytes 0–6 in chart order, their total in byte 7. The red set comes from a
+/// few word operations on all seven scores at once instead of seven comparisons, and the
+/// first eight bytes of the result are the word itself.
 #[inline(always)]
-fn from_chart_scores(packed: u64, scale: Spo2Scale) -> News2Score {
-    // Each byte is at most 3, so the top byte of this product is their sum, no carries.
-    let total = (packed.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u8;
+fn from_lanes(lanes: u64, scale: Spo2Scale) -> News2Score {
     // A score of 3 is the only one with both low bits set.
-    let red_bytes = packed & (packed >> 1) & LOW_BITS;
+    let red_bytes = lanes & (lanes >> 1) & LOW_BITS;
     // Moves bit 0 of byte k to bit 56 + k; no two partial products overlap.
-    let red = ParameterSet::from_bits((red_bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
-    let (risk, response) = OUTCOMES[usize::from(total) * 2 + usize::from(!red.is_empty())];
-    let b = packed.to_le_bytes();
+    let red =
+        ParameterSet::from_seven_bits((red_bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
+    let [
+        respiration_rate,
+        spo2,
+        on_oxygen,
+        systolic_bp,
+        pulse,
+        consciousness,
+        temperature,
+        total,
+    ] = lanes.to_le_bytes();
+    let Outcome(risk, response) = OUTCOMES[usize::from(total) * 2 + usize::from(red_bytes != 0)];
     News2Score {
         parameters: ParameterScores {
-            respiration_rate: b[0],
-            spo2: b[1],
-            on_oxygen: b[2],
-            systolic_bp: b[3],
-            pulse: b[4],
-            consciousness: b[5],
-            temperature: b[6],
+            respiration_rate,
+            spo2,
+            on_oxygen,
+            systolic_bp,
+            pulse,
+            consciousness,
+            temperature,
         },
         total,
         risk,
@@ -330,17 +346,12 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
 mod tests {
     use super::*;
 
-    /// Every combination of chart scores, against the general assembly.
+    /// Every combination of chart scores, summed as lane words, against the general assembly.
     #[test]
-    fn packed_assembly_matches_from_parameters() {
+    fn lane_assembly_matches_from_parameters() {
         for combination in 0..4u32.pow(7) {
-            let scores: [u8; 8] = core::array::from_fn(|k| {
-                if k < 7 {
-                    (combination >> (2 * k) & 3) as u8
-                } else {
-                    0
-                }
-            });
+            let scores: [u8; 7] = core::array::from_fn(|k| (combination >> (2 * k) & 3) as u8);
+            let lanes = (0..7).map(|k| table::lane(k, scores[k])).sum();
             let [
                 respiration_rate,
                 spo2,
@@ -349,7 +360,6 @@ mod tests {
                 pulse,
                 consciousness,
                 temperature,
-                _,
             ] = scores;
             let parameters = ParameterScores {
                 respiration_rate,
@@ -362,7 +372,7 @@ mod tests {
             };
             for scale in [Spo2Scale::Scale1, Spo2Scale::Scale2] {
                 assert_eq!(
-                    from_chart_scores(u64::from_le_bytes(scores), scale),
+                    from_lanes(lanes, scale),
                     News2Score::from_parameters(parameters, scale),
                     "{scores:?}"
                 );
