@@ -36,6 +36,36 @@ pub struct ParameterScores {
 }
 
 impl ParameterScores {
+    /// The scores from an array in chart order (the inverse of [`as_array`](Self::as_array)).
+    ///
+    /// ```
+    /// use news2_core::ParameterScores;
+    /// let s = ParameterScores::from_array([3, 0, 2, 0, 1, 0, 0]);
+    /// assert_eq!((s.respiration_rate, s.on_oxygen, s.pulse), (3, 2, 1));
+    /// assert_eq!(s.as_array(), [3, 0, 2, 0, 1, 0, 0]);
+    /// ```
+    #[inline(always)]
+    pub const fn from_array(scores: [u8; 7]) -> Self {
+        let [
+            respiration_rate,
+            spo2,
+            on_oxygen,
+            systolic_bp,
+            pulse,
+            consciousness,
+            temperature,
+        ] = scores;
+        Self {
+            respiration_rate,
+            spo2,
+            on_oxygen,
+            systolic_bp,
+            pulse,
+            consciousness,
+            temperature,
+        }
+    }
+
     /// The scores in chart order.
     pub const fn as_array(&self) -> [u8; 7] {
         [
@@ -269,27 +299,10 @@ fn from_lanes(lanes: u64, scale: Spo2Scale) -> News2Score {
     // Moves bit 0 of byte k to bit 56 + k; no two partial products overlap.
     let red =
         ParameterSet::from_seven_bits((red_bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
-    let [
-        respiration_rate,
-        spo2,
-        on_oxygen,
-        systolic_bp,
-        pulse,
-        consciousness,
-        temperature,
-        total,
-    ] = lanes.to_le_bytes();
+    let [scores @ .., total] = lanes.to_le_bytes();
     let Outcome(risk, response) = OUTCOMES[usize::from(total) * 2 + usize::from(red_bytes != 0)];
     News2Score {
-        parameters: ParameterScores {
-            respiration_rate,
-            spo2,
-            on_oxygen,
-            systolic_bp,
-            pulse,
-            consciousness,
-            temperature,
-        },
+        parameters: ParameterScores::from_array(scores),
         total,
         risk,
         response,
@@ -352,24 +365,7 @@ mod tests {
         for combination in 0..4u32.pow(7) {
             let scores: [u8; 7] = core::array::from_fn(|k| (combination >> (2 * k) & 3) as u8);
             let lanes = (0..7).map(|k| table::lane(k, scores[k])).sum();
-            let [
-                respiration_rate,
-                spo2,
-                on_oxygen,
-                systolic_bp,
-                pulse,
-                consciousness,
-                temperature,
-            ] = scores;
-            let parameters = ParameterScores {
-                respiration_rate,
-                spo2,
-                on_oxygen,
-                systolic_bp,
-                pulse,
-                consciousness,
-                temperature,
-            };
+            let parameters = ParameterScores::from_array(scores);
             for scale in [Spo2Scale::Scale1, Spo2Scale::Scale2] {
                 assert_eq!(
                     from_lanes(lanes, scale),
