@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestServer, cpf, high_vitals, normal_vitals};
+use common::{PASSWORD, TestServer, cpf, normal_vitals};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,23 +32,9 @@ async fn no_session_is_401_everywhere_but_health_and_login() {
     }
     assert_eq!(s.call("GET", "/healthz", None, None).await.status, 200);
     assert_eq!(s.call("GET", "/readyz", None, None).await.status, 200);
-    let bad = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "nurse", "password": "wrong"})),
-        )
-        .await;
+    let bad = s.session("nurse", "wrong").await;
     assert_eq!(bad.status, 401);
-    let ghost = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "ghost", "password": PASSWORD})),
-        )
-        .await;
+    let ghost = s.session("ghost", PASSWORD).await;
     assert_eq!(ghost.status, 401);
     // Logging out ends the session.
     let t = s.login("nurse").await;
@@ -62,10 +48,7 @@ async fn no_session_is_401_everywhere_but_health_and_login() {
     assert_eq!(s.get("/api/session", &t).await.status, 401);
     // Failed logins are audited.
     let admin = s.login("admin").await;
-    let audit = s.get("/api/audit?after=0", &admin).await.body["entries"]
-        .as_array()
-        .cloned()
-        .unwrap();
+    let audit = s.audit(&admin).await;
     assert!(audit.iter().any(|e| e["action"] == "session.login"
         && e["outcome"] == "denied"
         && e["actor"] == "nurse"));
@@ -80,10 +63,7 @@ async fn another_ward_is_403_and_invisible() {
     let b = s
         .register(&doctor, "Paciente Ala B", &cpf(900_100_200), "ward-b")
         .await;
-    let r = s
-        .post(&format!("/api/patients/{b}/vitals"), &doctor, high_vitals())
-        .await;
-    let eb = r.body["escalation"]["id"].as_i64().unwrap();
+    let eb = s.open_escalation(&doctor, b).await;
 
     assert_eq!(
         s.get(&format!("/api/patients/{b}"), &nurse).await.status,
@@ -162,10 +142,7 @@ async fn another_ward_is_403_and_invisible() {
     assert!(events.iter().all(|e| e["patient_id"] != b));
     // The refused read is audited.
     let admin = s.login("admin").await;
-    let audit = s.get("/api/audit?after=0&limit=1000", &admin).await.body["entries"]
-        .as_array()
-        .cloned()
-        .unwrap();
+    let audit = s.audit(&admin).await;
     assert!(
         audit
             .iter()
@@ -183,16 +160,7 @@ async fn acknowledging_a_resolved_escalation_is_409_and_roles_are_checked() {
     let pid = s
         .register(&nurse, "Sofia Ramos", &cpf(600_700_800), "ward-a")
         .await;
-    let eid = s
-        .post(
-            &format!("/api/patients/{pid}/vitals"),
-            &nurse,
-            high_vitals(),
-        )
-        .await
-        .body["escalation"]["id"]
-        .as_i64()
-        .unwrap();
+    let eid = s.open_escalation(&nurse, pid).await;
     let r = s
         .post(
             &format!("/api/escalations/{eid}/acknowledge"),
@@ -263,14 +231,7 @@ async fn acknowledging_a_resolved_escalation_is_409_and_roles_are_checked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookie_sessions_need_the_csrf_token_to_write() {
     let s = TestServer::start().await;
-    let r = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "nurse", "password": PASSWORD})),
-        )
-        .await;
+    let r = s.session("nurse", PASSWORD).await;
     let set_cookie = r.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
@@ -330,14 +291,7 @@ async fn without_demo_an_admin_sets_up_wards_and_users() {
         .password
         .clone()
         .expect("the first admin's password is printed");
-    let r = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "admin", "password": admin_pw})),
-        )
-        .await;
+    let r = s.session("admin", &admin_pw).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let admin = r.body["token"].as_str().unwrap().to_owned();
     // No demo data, no demo routes, no demo accounts.
@@ -351,14 +305,7 @@ async fn without_demo_an_admin_sets_up_wards_and_users() {
             .unwrap()
             .is_empty()
     );
-    let r = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "nurse", "password": PASSWORD})),
-        )
-        .await;
+    let r = s.session("nurse", PASSWORD).await;
     assert_eq!(r.status, 401);
 
     assert_eq!(
@@ -395,14 +342,7 @@ async fn without_demo_an_admin_sets_up_wards_and_users() {
     );
     let r = s.post("/api/users", &admin, json!({"username": "ana", "role": "nurse", "wards": ["icu"], "password": "long-enough-pw"})).await;
     assert_eq!(r.status, 201, "{}", r.text);
-    let r = s
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(json!({"username": "ana", "password": "long-enough-pw"})),
-        )
-        .await;
+    let r = s.session("ana", "long-enough-pw").await;
     assert_eq!(r.status, 200);
     let ana = r.body["token"].as_str().unwrap().to_owned();
     assert_eq!(

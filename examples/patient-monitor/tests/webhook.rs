@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::{TestServer, cpf, eventually, high_vitals};
+use common::{TestServer, cpf, eventually};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,16 +48,7 @@ async fn a_failing_webhook_is_retried_and_every_attempt_recorded() {
     let pid = s
         .register(&nurse, "Webhook Test", &cpf(909_808_707), "ward-a")
         .await;
-    let eid = s
-        .post(
-            &format!("/api/patients/{pid}/vitals"),
-            &nurse,
-            high_vitals(),
-        )
-        .await
-        .body["escalation"]["id"]
-        .as_i64()
-        .unwrap();
+    let eid = s.open_escalation(&nurse, pid).await;
     let (failed, sent) = eventually(10, || async {
         let evs = s.events(&nurse, 0).await;
         let of = |t: &str| {

@@ -141,17 +141,33 @@ impl TestServer {
         self.call("POST", path, Some(token), Some(body)).await
     }
 
+    /// A sign-in attempt, whatever its outcome.
+    pub async fn session(&self, user: &str, password: &str) -> Resp {
+        let body = json!({"username": user, "password": password});
+        self.call("POST", "/api/session", None, Some(body)).await
+    }
+
+    /// Signs `user` in with the demo password; the bearer token.
     pub async fn login(&self, user: &str) -> String {
-        let r = self
-            .call(
-                "POST",
-                "/api/session",
-                None,
-                Some(json!({"username": user, "password": PASSWORD})),
-            )
-            .await;
+        let r = self.session(user, PASSWORD).await;
         assert_eq!(r.status, 200, "login {user}: {}", r.text);
         r.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Records alerting vitals for patient `pid`; the id of the escalation they opened.
+    pub async fn open_escalation(&self, token: &str, pid: i64) -> i64 {
+        let path = format!("/api/patients/{pid}/vitals");
+        let r = self.post(&path, token, high_vitals()).await;
+        r.body["escalation"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("alerting vitals opened no escalation: {}", r.text))
+    }
+
+    /// The audit log entries visible to `token`, oldest first (up to 1,000).
+    pub async fn audit(&self, token: &str) -> Vec<Value> {
+        let r = self.get("/api/audit?after=0&limit=1000", token).await;
+        assert_eq!(r.status, 200, "audit: {}", r.text);
+        r.body["entries"].as_array().cloned().expect("entries")
     }
 
     /// Stops the server; returns the temporary directory (the database lives as long as it).
