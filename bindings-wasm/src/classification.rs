@@ -50,84 +50,6 @@ pub fn classify_values(
     given: u32,
     entries: u32,
 ) -> f64 {
-    let values = [
-        respiration_rate,
-        spo2,
-        systolic_bp,
-        diastolic_bp,
-        pulse,
-        temperature,
-    ];
-    classify(
-        values,
-        consciousness,
-        absent,
-        wrong_type,
-        thresholds,
-        given,
-        entries,
-    )
-}
-
-/// [`classify_values`] with the consciousness level as its `Acvpu::code`, as in
-/// [`score_coded`](crate::vitals::score_coded).
-#[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
-#[wasm_bindgen(js_name = classifyValuesCoded)]
-pub fn classify_values_coded(
-    respiration_rate: f64,
-    spo2: f64,
-    systolic_bp: f64,
-    diastolic_bp: f64,
-    pulse: f64,
-    temperature: f64,
-    consciousness: u8,
-    absent: u32,
-    wrong_type: u32,
-    thresholds: &[f64],
-    given: u32,
-    entries: u32,
-) -> f64 {
-    let values = [
-        respiration_rate,
-        spo2,
-        systolic_bp,
-        diastolic_bp,
-        pulse,
-        temperature,
-    ];
-    let mut buf = [0; 4];
-    match letter(consciousness, absent) {
-        Some(level) => classify(
-            values,
-            level.encode_utf8(&mut buf),
-            absent,
-            wrong_type,
-            thresholds,
-            given,
-            entries,
-        ),
-        None => fail(Failure::wrong_type(Field::Consciousness)),
-    }
-}
-
-/// `values`: respiration rate, SpO2, systolic BP, diastolic BP, pulse, temperature.
-fn classify(
-    values: [f64; 6],
-    consciousness: &str,
-    absent: u32,
-    wrong_type: u32,
-    thresholds: &[f64],
-    given: u32,
-    entries: u32,
-) -> f64 {
-    let [
-        respiration_rate,
-        spo2,
-        systolic_bp,
-        diastolic_bp,
-        pulse,
-        temperature,
-    ] = values;
     let profile = match profile(thresholds, given, entries) {
         Ok(p) => p,
         Err(e) => return fail(e),
@@ -162,6 +84,44 @@ fn classify(
     match with_wrong_type(signs(), wrong_type) {
         Ok(signs) => pack_classification(&profile.classify(&signs)),
         Err(e) => fail(e),
+    }
+}
+
+/// [`classify_values`] with the consciousness level as its `Acvpu::code`, as in
+/// [`score_coded`](crate::vitals::score_coded).
+#[allow(clippy::too_many_arguments)] // one positional argument per vital keeps the call allocation-free
+#[wasm_bindgen(js_name = classifyValuesCoded)]
+pub fn classify_values_coded(
+    respiration_rate: f64,
+    spo2: f64,
+    systolic_bp: f64,
+    diastolic_bp: f64,
+    pulse: f64,
+    temperature: f64,
+    consciousness: u8,
+    absent: u32,
+    wrong_type: u32,
+    thresholds: &[f64],
+    given: u32,
+    entries: u32,
+) -> f64 {
+    let mut buf = [0; 4];
+    match letter(consciousness, absent) {
+        Some(level) => classify_values(
+            respiration_rate,
+            spo2,
+            systolic_bp,
+            diastolic_bp,
+            pulse,
+            temperature,
+            level.encode_utf8(&mut buf),
+            absent,
+            wrong_type,
+            thresholds,
+            given,
+            entries,
+        ),
+        None => fail(Failure::wrong_type(Field::Consciousness)),
     }
 }
 

@@ -1,6 +1,8 @@
 //! `score` and `scorePartial`: one observation set in, one packed result out.
 
-use news2_core::{Field, News2Score, PartialScore, PartialVitals, RawVitals, Vitals, VitalsError};
+use news2_core::{
+    Acvpu, Field, News2Score, PartialScore, PartialVitals, RawVitals, Vitals, VitalsError,
+};
 use wasm_bindgen::prelude::*;
 
 use crate::failure::{Failure, fail};
@@ -129,10 +131,11 @@ pub mod flags {
 /// the call crosses the boundary with seven plain numbers: `flags` holds the `absent` and
 /// `wrong_type` masks, `on_oxygen`, `partial` and the consciousness level as its
 /// `Acvpu::code` (see [`flags`]). The wrapper only passes codes the core's parser returned
-/// for the caller's text ([`consciousness_code`]); the level is handed to `RawVitals` as
-/// its chart letter, which the core parses back to the same level, so rounding, checks and
-/// error precedence are exactly those of [`score_values`]. Any other code is reported as a
-/// wrongly typed `consciousness`, never scored.
+/// for the caller's text ([`consciousness_code`]). A set the core accepts is scored with the
+/// level as the `Acvpu` of its code (`score_typed`); any other set is handed to `RawVitals`
+/// with the level as its chart letter, which the core parses back to the same level, so
+/// rounding, checks and error precedence are exactly those of [`score_values`]. Any other
+/// code is reported as a wrongly typed `consciousness`, never scored.
 #[wasm_bindgen(js_name = scoreCoded)]
 pub fn score_coded(
     respiration_rate: f64,
@@ -157,6 +160,9 @@ pub fn score_coded(
         pulse,
         temperature,
     ];
+    if let Some(packed) = score_typed(values, on_oxygen, code, absent, wrong_type, partial) {
+        return packed;
+    }
     let mut buf = [0; 4];
     match letter(code, absent) {
         Some(level) => score(
@@ -168,6 +174,33 @@ pub fn score_coded(
             partial,
         ),
         None => fail(Failure::wrong_type(Field::Consciousness)),
+    }
+}
+
+/// The usual call without the text round trip: the core reads every other value
+/// (`PartialVitals::from_raw`, with its defaults), and the level goes in as the `Acvpu` the
+/// code names, which is what parsing its letter gives. Only a set the core accepts takes
+/// this path (`None` otherwise), so every error, and its precedence, still comes from
+/// [`score`]; parsing the letter was a fifth of the call.
+fn score_typed(
+    values: [f64; 6],
+    on_oxygen: bool,
+    code: u8,
+    absent: u32,
+    wrong_type: u32,
+    partial: bool,
+) -> Option<f64> {
+    if wrong_type != 0 || absent & input::CONSCIOUSNESS != 0 {
+        return None;
+    }
+    let level = Acvpu::from_code(code)?;
+    let raw = raw_vitals(values, on_oxygen, None, absent, 0);
+    let mut vitals = PartialVitals::from_raw(&raw).ok()?;
+    vitals.consciousness = Some(level);
+    if partial {
+        Some(pack_partial(&vitals.score()))
+    } else {
+        vitals.complete().map(|v| pack_score(&v.score()))
     }
 }
 
@@ -191,6 +224,24 @@ fn score(
     wrong_type: u32,
     partial: bool,
 ) -> f64 {
+    let raw = raw_vitals(values, on_oxygen, Some(consciousness), absent, wrong_type);
+    let packed = if partial {
+        with_wrong_type(PartialVitals::from_raw(&raw), wrong_type).map(|v| pack_partial(&v.score()))
+    } else {
+        with_wrong_type(Vitals::from_raw(&raw), wrong_type).map(|v| pack_score(&v.score()))
+    };
+    packed.unwrap_or_else(fail)
+}
+
+/// The core's input: the inputs whose bit is set in `absent` or `wrong_type` are `None`,
+/// and so is `consciousness` when given as `None`.
+fn raw_vitals(
+    values: [f64; 6],
+    on_oxygen: bool,
+    consciousness: Option<&str>,
+    absent: u32,
+    wrong_type: u32,
+) -> RawVitals<'_> {
     let [
         respiration_rate,
         spo2_scale,
@@ -201,22 +252,16 @@ fn score(
     ] = values;
     let given = |bit: u32| (absent | wrong_type) & bit == 0;
     let num = |bit: u32, value: f64| given(bit).then_some(value);
-    let raw = RawVitals {
+    RawVitals {
         respiration_rate: num(input::RESPIRATION_RATE, respiration_rate),
         spo2: num(input::SPO2, spo2),
         spo2_scale: num(input::SPO2_SCALE, spo2_scale),
         on_oxygen: given(input::ON_OXYGEN).then_some(on_oxygen),
         systolic_bp: num(input::SYSTOLIC_BP, systolic_bp),
         pulse: num(input::PULSE, pulse),
-        consciousness: given(input::CONSCIOUSNESS).then_some(consciousness),
+        consciousness: consciousness.filter(|_| given(input::CONSCIOUSNESS)),
         temperature: num(input::TEMPERATURE, temperature),
-    };
-    let packed = if partial {
-        with_wrong_type(PartialVitals::from_raw(&raw), wrong_type).map(|v| pack_partial(&v.score()))
-    } else {
-        with_wrong_type(Vitals::from_raw(&raw), wrong_type).map(|v| pack_score(&v.score()))
-    };
-    packed.unwrap_or_else(fail)
+    }
 }
 
 /// Packs a complete score (bit 0 is the least significant):
@@ -383,6 +428,45 @@ mod tests {
                     let failure_text = take_failure();
                     assert_eq!(coded(0, absent, wrong, ox, partial), by_text);
                     assert_eq!(take_failure(), failure_text, "{absent:#x} {wrong:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coded_values_score_and_fail_like_the_text() {
+        // Valid, near-tie, out-of-range and non-finite values: the typed path and the text
+        // path agree on the result and on the failure left.
+        let values = [
+            [18.0, 1.0, 97.0, 120.0, 70.0, 37.0],
+            [24.0, 2.0, 88.0, 90.0, 131.0, 38.05],
+            [18.0, 1.0, 101.0, 120.0, 70.0, 37.0],
+            [18.0, 3.0, 97.0, 120.0, 70.0, 37.0],
+            [f64::NAN, 1.0, 97.0, 120.0, 70.0, 99.0],
+            [18.0, 1.0, 97.0, 120.0, 70.0, 98.6],
+        ];
+        for [rr, sc, sp, sbp, p, t] in values {
+            for code in [0u8, 3] {
+                for absent in [0, input::SPO2_SCALE | input::ON_OXYGEN, input::PULSE] {
+                    for partial in [false, true] {
+                        let text = ["A", "C", "V", "P", "U"][usize::from(code)];
+                        let by_text =
+                            score_values(rr, sc, sp, true, sbp, p, text, t, absent, 0, partial);
+                        // Compared by their parts: a NaN value never equals itself.
+                        let parts =
+                            |f: Option<Failure>| f.map(|f| (f.kind(), f.field(), f.message()));
+                        let failure_text = parts(take_failure());
+                        let f = absent << flags::ABSENT_SHIFT
+                            | u32::from(code) << flags::CONSCIOUSNESS_SHIFT
+                            | flags::ON_OXYGEN
+                            | if partial { flags::PARTIAL } else { 0 };
+                        assert_eq!(score_coded(rr, sc, sp, sbp, p, t, f), by_text);
+                        assert_eq!(
+                            parts(take_failure()),
+                            failure_text,
+                            "{rr} {sp} {t} {absent:#x}"
+                        );
+                    }
                 }
             }
         }

@@ -72,6 +72,23 @@ describe('EscalationPolicySet', () => {
     });
     assert.throws(() => EscalationPolicySet.demo().forRisk(3), TypeError);
   });
+
+  test('a key the core does not know is refused, never ignored', () => {
+    const step = { target: { role: 'nurse' }, timeoutSeconds: 30 };
+    for (const [spec, key] of [
+      [{ high: { steps: [step], ackTimeoutSecs: 60 } }, 'ack_timeout_secs'],
+      [{ high: { steps: [{ ...step, timeout: 5 }] } }, 'timeout'],
+      [{ high: { steps: [{ ...step, target: { role: 'nurse', recipient: ['n1'] } }] } }, 'recipient'],
+      [{ critical: { steps: [step] } }, 'critical'],
+    ]) {
+      escalationError(() => new EscalationPolicySet(spec), {
+        source: 'policy',
+        kind: 'invalid_policy',
+        message: new RegExp(`unknown field \`${key}\``),
+      });
+    }
+    assert.ok(new EscalationPolicySet({ high: { steps: [step], ackTimeoutSeconds: 60 } }).forRisk('high'));
+  });
 });
 
 describe('EscalationBoard', () => {

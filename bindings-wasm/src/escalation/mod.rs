@@ -1,14 +1,17 @@
 //! Escalation (feature `escalation`): escalation-core's policy set, board (the scheduler) and
 //! a single escalation rebuilt from its events, driven with explicit times.
 //!
-//! Policy sets and events cross as JavaScript objects in escalation-core's own serde shapes
-//! (its JSON: snake_case keys, which the wrapper converts to and from camelCase), read and
-//! written by serde-wasm-bindgen, so every check is the core's and a server's events replay
-//! as they are. Commands and timer tokens are small: they are built from positional
-//! arguments with the core's constructors (`StaffId::new`, `Role::new`, `Responder::new`,
-//! the `Command` variants), which keeps the derived deserialisers of those types out of the
-//! module. Times go in as milliseconds since 1970 (the wrapper turns a `Date` into them) and
-//! come out as the core's RFC 3339 text, plus `*_ms` numbers where a screen counts down.
+//! Policy sets and events cross as JavaScript objects in escalation-core's own JSON shapes
+//! (snake_case keys, which the wrapper converts to and from camelCase), so a server's events
+//! replay as they are. Going out, values are written by the core's `Serialize` derives as
+//! JSON text and parsed by the engine's `JSON.parse`; coming in, the `read` module walks the
+//! objects and builds the values with the core's constructors, so every check is the core's.
+//! Commands and timer tokens are small: they are built from positional arguments with the
+//! core's constructors (`StaffId::new`, `Role::new`, `Responder::new`, the `Command`
+//! variants). Times go in as milliseconds since 1970 (the wrapper turns a `Date` into them)
+//! and come out as the core's RFC 3339 text, plus `*_ms` numbers where a screen counts down.
+
+mod read;
 
 use std::sync::Arc;
 
@@ -20,8 +23,13 @@ use escalation_core::{
 };
 use news2_core::ClinicalRisk;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &str) -> JsValue;
+}
 
 /// Why an escalation call failed. `source` is `policy`, `command`, `board`, `apply` or
 /// `input`; `kind` a stable snake_case name of the core error's variant (escalation-core
@@ -103,20 +111,55 @@ impl From<ApplyError> for EscalationFailure {
     }
 }
 
-/// Reads a value in the core's serde shape; a refusal (including every validation the
-/// core runs while deserialising) is an `input`/`policy` failure of `kind`.
-fn read<T: DeserializeOwned>(value: JsValue, source: &str, kind: &str) -> Outcome<T> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| failure(source, kind, e))
+/// A value read by `reader`; a refusal (including every validation the core runs while
+/// building it) is a failure of `source` and `kind`.
+fn read<T>(
+    value: &JsValue,
+    reader: fn(&JsValue) -> Result<T, read::Refusal>,
+    source: &str,
+    kind: &str,
+) -> Outcome<T> {
+    reader(value).map_err(|e| failure(source, kind, e))
 }
 
-/// Writes a value as a plain JavaScript object (maps as objects, `None` as `null`).
+/// Writes a value as a plain JavaScript object in the core's JSON shape (maps as objects,
+/// `None` as `null`): the core's derives write JSON text, the engine parses it.
 fn write<T: Serialize + ?Sized>(value: &T) -> Outcome<JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value
-        .serialize(&serializer)
+    serde_json::to_string(value)
+        .map(|text| parse_json(&text))
         .map_err(|e| failure("input", "unrepresentable", e))
+}
+
+/// The name the core's serde derive gives a unit variant (e.g. `ack_timeout`).
+pub(crate) fn label<T: Serialize>(value: &T) -> Option<String> {
+    let text = serde_json::to_string(value).ok()?;
+    Some(text.trim_matches('"').to_owned())
+}
+
+/// A JavaScript number for a message: whole numbers exactly, others to six decimals. Written
+/// here rather than with `f64`'s `Display`, whose float formatting would be the largest code
+/// in the module for the sake of messages about rejected arguments.
+fn number(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if v.fract() == 0.0 && v.abs() < 9.2e18 {
+        return (v as i64).to_string();
+    }
+    if v.abs() >= 9.2e12 {
+        return "a number too large to print".into();
+    }
+    let micros = (v.abs() * 1e6).round() as i64;
+    let sign = if v < 0.0 { "-" } else { "" };
+    let fraction = format!("{:06}", micros % 1_000_000);
+    format!(
+        "{sign}{}.{}",
+        micros / 1_000_000,
+        fraction.trim_end_matches('0')
+    )
 }
 
 /// A time in milliseconds since 1970 (a whole number; the core truncates finer times itself).
@@ -125,7 +168,16 @@ fn time(ms: f64) -> Outcome<DateTime<Utc>> {
     whole
         .then(|| DateTime::from_timestamp_millis(ms as i64))
         .flatten()
-        .ok_or_else(|| failure("input", "invalid_time", format!("time {ms} is not a whole number of milliseconds since 1970 that a date can hold")))
+        .ok_or_else(|| {
+            failure(
+                "input",
+                "invalid_time",
+                format!(
+                    "time {} is not a whole number of milliseconds since 1970 that a date can hold",
+                    number(ms)
+                ),
+            )
+        })
 }
 
 /// An id (escalation or patient) given as a JavaScript number: a whole number 0 to 2⁵³ − 1.
@@ -137,7 +189,10 @@ fn id(value: f64, what: &str) -> Outcome<u64> {
         failure(
             "input",
             "invalid_id",
-            format!("{what} {value} is not a whole number from 0 to 2^53 - 1"),
+            format!(
+                "{what} {} is not a whole number from 0 to 2^53 - 1",
+                number(value)
+            ),
         )
     })
 }
@@ -185,7 +240,8 @@ fn command(
                 && (0.0..=f64::from(u32::MAX)).contains(&duration_seconds);
             if !whole {
                 let message = format!(
-                    "snooze durationSeconds {duration_seconds} is not a whole number of seconds"
+                    "snooze durationSeconds {} is not a whole number of seconds",
+                    number(duration_seconds)
                 );
                 return Err(failure("input", "invalid_command", message));
             }
@@ -211,7 +267,10 @@ fn token(escalation: f64, step: f64, generation: f64) -> Outcome<TimerToken> {
             failure(
                 "input",
                 "invalid_token",
-                format!("timer token {what} {v} is not a whole number from 0 to 2^32 - 1"),
+                format!(
+                    "timer token {what} {} is not a whole number from 0 to 2^32 - 1",
+                    number(v)
+                ),
             )
         })
     };
@@ -333,7 +392,12 @@ impl RawPolicySet {
     /// Reads a policy set in the core's JSON shape; the core validates it while reading.
     #[wasm_bindgen(constructor)]
     pub fn new(spec: JsValue) -> Result<RawPolicySet, EscalationFailure> {
-        Ok(Self(Arc::new(read(spec, "policy", "invalid_policy")?)))
+        Ok(Self(Arc::new(read(
+            &spec,
+            read::policy_set,
+            "policy",
+            "invalid_policy",
+        )?)))
     }
 
     /// `PolicySet::demo()`: short timeouts for demonstrations and tests.
@@ -514,13 +578,13 @@ pub struct RawEscalation(Escalation);
 impl RawEscalation {
     /// `Escalation::replay` of events in the core's shape.
     pub fn replay(events: JsValue) -> Result<RawEscalation, EscalationFailure> {
-        let events: Vec<Event> = read(events, "input", "invalid_event")?;
+        let events = read(&events, read::events, "input", "invalid_event")?;
         Ok(Self(Escalation::replay(&events)?))
     }
 
     /// `Escalation::apply` of one more event.
     pub fn apply(&mut self, event: JsValue) -> Result<(), EscalationFailure> {
-        let event: Event = read(event, "input", "invalid_event")?;
+        let event = read(&event, read::event, "input", "invalid_event")?;
         Ok(self.0.apply(&event)?)
     }
 
@@ -572,5 +636,36 @@ impl RawEscalation {
     /// A snapshot.
     pub fn snapshot(&self) -> Result<JsValue, EscalationFailure> {
         snapshot(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_javascript_for_whole_and_short_values() {
+        assert_eq!(number(1_735_718_400_000.0), "1735718400000");
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(1.5), "1.5");
+        assert_eq!(number(-0.25), "-0.25");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn times_and_ids_must_be_whole() {
+        assert!(time(1.5).is_err());
+        assert_eq!(time(f64::NAN).unwrap_err().kind, "invalid_time");
+        assert_eq!(time(0.0).map(|t| t.timestamp_millis()), Ok(0));
+        assert_eq!(id(7.0, "patient id"), Ok(7));
+        let e = id(-1.0, "patient id").unwrap_err();
+        assert_eq!(
+            (e.kind.as_str(), e.message.as_str()),
+            (
+                "invalid_id",
+                "patient id -1 is not a whole number from 0 to 2^53 - 1"
+            )
+        );
     }
 }
