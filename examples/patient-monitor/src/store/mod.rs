@@ -49,19 +49,61 @@ fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Copies the WAL back into the database every 250 ms, off the commit path (PASSIVE: it
-/// never blocks the writer or readers). Stops when every handle on the store is dropped.
+/// Copies the WAL back into the database, off the commit path (PASSIVE: it never blocks the
+/// writer or readers). Stops when every handle on the store is dropped.
+///
+/// SQLite rewinds the WAL to its start only at a commit that finds every frame already
+/// copied. Under sustained writes a checkpoint every 250 ms never catches up (the writer
+/// appends while it copies), so the WAL grew by every commit's pages (~40 MB/s at 1.8k
+/// observations/s), each commit paid for new file blocks and the backlog of copying spilled
+/// into whatever came next (escalation timers fired up to 280 ms late). So while a
+/// checkpoint ends behind, the next one starts at once, which keeps the uncopied tail short;
+/// the writer copies that tail itself now and then ([`rewind_wal`]), and its next commit
+/// rewinds the WAL.
 fn checkpointer(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
     use std::sync::mpsc::RecvTimeoutError;
-    while let Err(RecvTimeoutError::Timeout) =
-        stop.recv_timeout(std::time::Duration::from_millis(250))
-    {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
+    // Well under `REWIND_EVERY`, so that the writer's own checkpoint finds little to copy.
+    const IDLE: std::time::Duration = std::time::Duration::from_millis(50);
+    // A short pause when behind, so a storm of tiny checkpoints (each with its fsync) cannot
+    // take a core from the writer.
+    const BEHIND: std::time::Duration = std::time::Duration::from_millis(2);
+    let mut wait = IDLE;
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(wait) {
+        wait = match checkpoint(conn) {
+            Ok(true) => IDLE,
+            Ok(false) => BEHIND,
+            Err(e) => {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+                IDLE
+            }
+        };
     }
     // The store is gone: one last checkpoint.
-    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    let _ = checkpoint(conn);
+}
+
+/// How often the writer copies the last frames itself, so that its next commit can rewind
+/// the WAL.
+pub(crate) const REWIND_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Called by the writer between two batches: SQLite rewinds the WAL only at a commit whose
+/// transaction began with every frame copied, and the writer begins the next batch the
+/// moment the last one is answered, so the checkpointer alone (however far it catches up)
+/// never finds that instant. The checkpointer has copied nearly everything by now, so this
+/// copies about one batch of pages (and fsyncs the database file). Busy (the checkpointer
+/// is running) is not an error: the next call tries again.
+pub(crate) fn rewind_wal(conn: &Connection) {
+    if let Err(e) = checkpoint(conn) {
+        tracing::warn!(error = %e, "WAL checkpoint by the writer failed");
+    }
+}
+
+/// One PASSIVE checkpoint; whether it copied every frame in the WAL.
+fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
+    let (log, copied): (i64, i64) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok((r.get(1)?, r.get(2)?))
+    })?;
+    Ok(copied >= log)
 }
 
 impl Store {

@@ -198,7 +198,12 @@ pub fn run(
     let mut outbound = Vec::new();
     let mut stats = Stats::default();
     effects.deadline.send_replace(state.desk.next_deadline());
+    let mut rewound = std::time::Instant::now();
     while let Some(first) = rx.blocking_recv() {
+        if rewound.elapsed() >= super::REWIND_EVERY {
+            super::rewind_wal(&conn);
+            rewound = std::time::Instant::now();
+        }
         stats.batch_started();
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -536,6 +541,31 @@ mod tests {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert_eq!(commits(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sustained_writes_rewind_the_wal_instead_of_growing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let (store, _) = start(&path);
+        // One commit at a time, for well over the rewind interval: every commit appends at
+        // least one frame, so a WAL that was never rewound holds at least one per commit.
+        let started = std::time::Instant::now();
+        let mut commits = 0;
+        while commits < 200 || started.elapsed() < 4 * crate::store::REWIND_EVERY {
+            let key = format!("k{commits:05}");
+            store.write(move |ctx| put(ctx, &key)).await.unwrap();
+            commits += 1;
+        }
+        let conn = Connection::open(&path).unwrap();
+        let frames: i64 = conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap();
+        assert!(
+            frames < commits,
+            "{frames} frames in the WAL after {commits} commits: it was never rewound"
+        );
+        assert_eq!(keys(&path).len(), commits as usize);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
