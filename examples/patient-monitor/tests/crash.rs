@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{PASSWORD, TestServer, cpf, eventually, high_vitals};
+use common::{PASSWORD, TestServer, cpf, eventually};
 use serde_json::{Value, json};
 
 /// The built binary on `db`; returns the child and the address it printed.
@@ -72,14 +72,7 @@ async fn sigkill_mid_escalation_then_restart_resumes_at_the_right_step() {
     let pid = s
         .register(&nurse, "Crash Test", &cpf(424_242_424), "ward-a")
         .await;
-    let r = s
-        .post(
-            &format!("/api/patients/{pid}/vitals"),
-            &nurse,
-            high_vitals(),
-        )
-        .await;
-    let eid = r.body["escalation"]["id"].as_i64().unwrap();
+    let eid = s.open_escalation(&nurse, pid).await;
     // Wait for the senior step, then kill the process without warning.
     eventually(10, || async {
         let v = s.get(&format!("/api/escalations/{eid}"), &nurse).await.body;

@@ -153,10 +153,7 @@ async fn reference_flow_register_alert_escalate_acknowledge_resolve() {
     let v = s.get("/api/audit/verify", &admin).await;
     assert_eq!(v.body["ok"], true, "{}", v.text);
     assert!(v.body["first_broken"].is_null());
-    let audit = s.get("/api/audit?after=0&limit=1000", &admin).await.body["entries"]
-        .as_array()
-        .cloned()
-        .unwrap();
+    let audit = s.audit(&admin).await;
     let has = |actor: &str, action: &str| {
         audit
             .iter()

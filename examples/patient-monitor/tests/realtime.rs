@@ -76,10 +76,7 @@ async fn ward_a_never_sees_ward_b_and_a_reconnect_replays_exactly_the_gap() {
     // Activity in both wards.
     s.post(&format!("/api/patients/{b}/vitals"), &doctor, high_vitals())
         .await;
-    let r = s
-        .post(&format!("/api/patients/{a}/vitals"), &nurse, high_vitals())
-        .await;
-    let ea = r.body["escalation"]["id"].as_i64().unwrap();
+    let ea = s.open_escalation(&nurse, a).await;
     s.post(
         &format!("/api/patients/{b}/vitals"),
         &doctor,
