@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CRATE="$ROOT/bindings-py"
 VENV="$ROOT/.venv"
 REQUIREMENTS="$CRATE/requirements-dev.txt"
-export CARGO_TARGET_DIR="$ROOT/target/py"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/py}"
 MODE="${1:-all}"
 started=$SECONDS
 step() { printf '\n--> python: %s (%ss)\n' "$*" "$((SECONDS - started))"; }

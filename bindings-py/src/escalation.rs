@@ -216,6 +216,22 @@ impl PyEscalationBoard {
             .map_err(board_error)?;
         events_list(py, &events)
     }
+
+    /// A response by ``staff_id`` in ``role``: the responder is checked before anything
+    /// `command` reads, then the time.
+    #[allow(clippy::too_many_arguments)]
+    fn respond<'py>(
+        &mut self,
+        py: Python<'py>,
+        id: u64,
+        staff_id: &str,
+        role: &str,
+        at: &Bound<'py, PyAny>,
+        command: impl FnOnce(Responder) -> PyResult<Command>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let command = command(responder(staff_id, role)?)?;
+        self.run(py, id, command, at)
+    }
 }
 
 #[pymethods]
@@ -270,8 +286,9 @@ impl PyEscalationBoard {
         role: &str,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let by = responder(staff_id, role)?;
-        self.run(py, escalation_id, Command::Acknowledge { by }, at)
+        self.respond(py, escalation_id, staff_id, role, at, |by| {
+            Ok(Command::Acknowledge { by })
+        })
     }
 
     /// A recipient of the current step cannot respond.
@@ -284,8 +301,9 @@ impl PyEscalationBoard {
         role: &str,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let by = responder(staff_id, role)?;
-        self.run(py, escalation_id, Command::Decline { by }, at)
+        self.respond(py, escalation_id, staff_id, role, at, |by| {
+            Ok(Command::Decline { by })
+        })
     }
 
     /// Postpones the re-trigger of an acknowledged escalation by ``duration`` (a
@@ -301,17 +319,13 @@ impl PyEscalationBoard {
         duration: TimeDelta,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let by = responder(staff_id, role)?;
-        let duration_seconds = whole_seconds(duration)?;
-        self.run(
-            py,
-            escalation_id,
-            Command::Snooze {
+        self.respond(py, escalation_id, staff_id, role, at, |by| {
+            let duration_seconds = whole_seconds(duration)?;
+            Ok(Command::Snooze {
                 by,
                 duration_seconds,
-            },
-            at,
-        )
+            })
+        })
     }
 
     /// Closes the escalation; it leaves the board.
@@ -324,8 +338,9 @@ impl PyEscalationBoard {
         role: &str,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let by = responder(staff_id, role)?;
-        self.run(py, escalation_id, Command::Resolve { by }, at)
+        self.respond(py, escalation_id, staff_id, role, at, |by| {
+            Ok(Command::Resolve { by })
+        })
     }
 
     /// Fires every step deadline due by ``at``, across all escalations, in deadline order.
@@ -381,64 +396,67 @@ enum Input {
     },
 }
 
-fn get<'py>(
-    record: &Bound<'py, PyMapping>,
+/// One record of a replay's input, with its kind and position for error messages.
+struct InputRecord<'py> {
+    fields: Bound<'py, PyMapping>,
+    what: &'static str,
     index: usize,
-    what: &str,
-    key: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    record
-        .get_item(key)
-        .map_err(|_| PyValueError::new_err(format!("{what} {index} has no {key:?}")))
 }
 
-fn text_of(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    value
-        .extract::<String>()
-        .map_err(|_| PyTypeError::new_err(format!("{what} must be text")))
+impl<'py> InputRecord<'py> {
+    fn new(what: &'static str, index: usize, record: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let fields = record
+            .cast::<PyMapping>()
+            .map_err(|_| PyTypeError::new_err(format!("{what} {index} must be a mapping")))?
+            .clone();
+        Ok(Self {
+            fields,
+            what,
+            index,
+        })
+    }
+
+    fn get(&self, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.fields.get_item(key).map_err(|_| {
+            PyValueError::new_err(format!("{} {} has no {key:?}", self.what, self.index))
+        })
+    }
+
+    fn text(&self, key: &str) -> PyResult<String> {
+        self.get(key)?
+            .extract::<String>()
+            .map_err(|_| PyTypeError::new_err(format!("{key} must be text")))
+    }
+
+    /// The patient and the time that every record carries, read in that order.
+    fn patient_and_time(&self) -> PyResult<(PatientId, DateTime<Utc>)> {
+        let patient = self.get("patient")?.extract::<u64>()?;
+        let at = instant(
+            &format!("{} {}: time", self.what, self.index),
+            &self.get("time")?,
+        )?;
+        Ok((PatientId::new(patient), at))
+    }
 }
 
 fn read_alert(index: usize, record: &Bound<'_, PyAny>) -> PyResult<(DateTime<Utc>, Input)> {
-    let record = record
-        .cast::<PyMapping>()
-        .map_err(|_| PyTypeError::new_err(format!("alert {index} must be a mapping")))?;
-    let patient = get(record, index, "alert", "patient")?.extract::<u64>()?;
-    let at = instant(
-        &format!("alert {index}: time"),
-        &get(record, index, "alert", "time")?,
-    )?;
-    let risk = risk(&text_of(&get(record, index, "alert", "risk")?, "risk")?)?;
-    Ok((
-        at,
-        Input::Alert {
-            patient: PatientId::new(patient),
-            risk,
-        },
-    ))
+    let record = InputRecord::new("alert", index, record)?;
+    let (patient, at) = record.patient_and_time()?;
+    let risk = risk(&record.text("risk")?)?;
+    Ok((at, Input::Alert { patient, risk }))
 }
 
 fn read_response(index: usize, record: &Bound<'_, PyAny>) -> PyResult<(DateTime<Utc>, Input)> {
-    let what = "response";
-    let record = record
-        .cast::<PyMapping>()
-        .map_err(|_| PyTypeError::new_err(format!("response {index} must be a mapping")))?;
-    let patient = get(record, index, what, "patient")?.extract::<u64>()?;
-    let at = instant(
-        &format!("response {index}: time"),
-        &get(record, index, what, "time")?,
-    )?;
-    let action = text_of(&get(record, index, what, "action")?, "action")?;
-    let by = responder(
-        &text_of(&get(record, index, what, "staff_id")?, "staff_id")?,
-        &text_of(&get(record, index, what, "role")?, "role")?,
-    )?;
+    let record = InputRecord::new("response", index, record)?;
+    let (patient, at) = record.patient_and_time()?;
+    let action = record.text("action")?;
+    let by = responder(&record.text("staff_id")?, &record.text("role")?)?;
     let command = match action.as_str() {
         "acknowledge" => Command::Acknowledge { by },
         "decline" => Command::Decline { by },
         "resolve" => Command::Resolve { by },
         "snooze" => {
-            let duration_seconds =
-                whole_seconds(get(record, index, what, "duration")?.extract::<TimeDelta>()?)?;
+            let duration_seconds = whole_seconds(record.get("duration")?.extract::<TimeDelta>()?)?;
             Command::Snooze {
                 by,
                 duration_seconds,
@@ -453,7 +471,7 @@ fn read_response(index: usize, record: &Bound<'_, PyAny>) -> PyResult<(DateTime<
     Ok((
         at,
         Input::Response {
-            patient: PatientId::new(patient),
+            patient,
             action,
             command,
         },

@@ -11,96 +11,92 @@ use pyo3_arrow::input::AnyArray;
 
 use crate::errors::{cns_error, cpf_error};
 
-/// A valid CPF (Cadastro de Pessoas Físicas), the Brazilian taxpayer number.
-///
-/// ``Cpf(text)`` accepts eleven digits (``"52998224725"``) or the mask
-/// ``"529.982.247-25"``, after trimming surrounding whitespace, and nothing else; it
-/// raises ``IdentifierError`` naming what is wrong. ``str(cpf)`` is the masked form;
-/// ``repr`` hides all but the check digits.
-#[pyclass(module = "news2", name = "Cpf", frozen, eq, hash)]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyCpf(Cpf);
+/// A Python class wrapping a core identifier type, with the methods every identifier
+/// has (the constructor and ``parse``, ``digits``, ``str`` and ``repr``) and its own.
+macro_rules! identifier_class {
+    (
+        $(#[$doc:meta])*
+        $name:literal: $wrapper:ident($core:ty), error = $error:path,
+        parse_doc = $parse_doc:literal, digits_doc = $digits_doc:literal,
+        { $($own:tt)* }
+    ) => {
+        $(#[$doc])*
+        #[pyclass(module = "news2", name = $name, frozen, eq, hash)]
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub(crate) struct $wrapper($core);
 
-#[pymethods]
-impl PyCpf {
-    #[new]
-    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Cpf::parse(text).map(Self).map_err(|e| cpf_error(py, &e))
-    }
+        #[pymethods]
+        impl $wrapper {
+            #[new]
+            fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+                <$core>::parse(text).map(Self).map_err(|e| $error(py, &e))
+            }
 
-    /// Parses a CPF; the same as ``Cpf(text)``.
-    #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Self::new(py, text)
-    }
+            #[doc = $parse_doc]
+            #[staticmethod]
+            fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
+                Self::new(py, text)
+            }
 
-    /// The eleven digits as text, ``"52998224725"``.
-    #[getter]
-    fn digits(&self) -> String {
-        self.0.digits_str().to_string()
-    }
+            #[doc = $digits_doc]
+            #[getter]
+            fn digits(&self) -> String {
+                self.0.digits_str().to_string()
+            }
 
-    /// The fiscal region, the ninth digit (0–9; 0 is Rio Grande do Sul).
-    #[getter]
-    fn fiscal_region(&self) -> u8 {
-        self.0.fiscal_region()
-    }
+            $($own)*
 
-    /// The states of the fiscal region, e.g. ``["ES", "RJ"]``.
-    #[getter]
-    fn fiscal_region_states(&self) -> Vec<&'static str> {
-        self.0.fiscal_region_states().to_vec()
-    }
+            fn __str__(&self) -> String {
+                self.0.to_string()
+            }
 
-    fn __str__(&self) -> String {
-        self.0.to_string()
-    }
+            fn __repr__(&self) -> String {
+                format!("{:?}", self.0)
+            }
+        }
+    };
+}
 
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.0)
+identifier_class! {
+    /// A valid CPF (Cadastro de Pessoas Físicas), the Brazilian taxpayer number.
+    ///
+    /// ``Cpf(text)`` accepts eleven digits (``"52998224725"``) or the mask
+    /// ``"529.982.247-25"``, after trimming surrounding whitespace, and nothing else; it
+    /// raises ``IdentifierError`` naming what is wrong. ``str(cpf)`` is the masked form;
+    /// ``repr`` hides all but the check digits.
+    "Cpf": PyCpf(Cpf), error = cpf_error,
+    parse_doc = "Parses a CPF; the same as ``Cpf(text)``.",
+    digits_doc = "The eleven digits as text, ``\"52998224725\"``.",
+    {
+        /// The fiscal region, the ninth digit (0–9; 0 is Rio Grande do Sul).
+        #[getter]
+        fn fiscal_region(&self) -> u8 {
+            self.0.fiscal_region()
+        }
+
+        /// The states of the fiscal region, e.g. ``["ES", "RJ"]``.
+        #[getter]
+        fn fiscal_region_states(&self) -> Vec<&'static str> {
+            self.0.fiscal_region_states().to_vec()
+        }
     }
 }
 
-/// A valid CNS (Cartão Nacional de Saúde), the Brazilian national health card number.
-///
-/// ``Cns(text)`` accepts fifteen digits or ``"ddd dddd dddd dddd"``, after trimming
-/// surrounding whitespace; it raises ``IdentifierError`` naming what is wrong.
-/// ``str(cns)`` is the spaced form; ``repr`` hides all but the last four digits.
-#[pyclass(module = "news2", name = "Cns", frozen, eq, hash)]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PyCns(Cns);
-
-#[pymethods]
-impl PyCns {
-    #[new]
-    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Cns::parse(text).map(Self).map_err(|e| cns_error(py, &e))
-    }
-
-    /// Parses a CNS; the same as ``Cns(text)``.
-    #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Self::new(py, text)
-    }
-
-    /// The fifteen digits as text.
-    #[getter]
-    fn digits(&self) -> String {
-        self.0.digits_str().to_string()
-    }
-
-    /// ``"definitive"`` (first digit 1 or 2) or ``"provisional"`` (7, 8 or 9).
-    #[getter]
-    fn kind(&self) -> PyResult<String> {
-        crate::score::snake_name(&self.0.kind())
-    }
-
-    fn __str__(&self) -> String {
-        self.0.to_string()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.0)
+identifier_class! {
+    /// A valid CNS (Cartão Nacional de Saúde), the Brazilian national health card number.
+    ///
+    /// ``Cns(text)`` accepts fifteen digits or ``"ddd dddd dddd dddd"``, after trimming
+    /// surrounding whitespace; it raises ``IdentifierError`` naming what is wrong.
+    /// ``str(cns)`` is the spaced form; ``repr`` hides all but the last four digits.
+    "Cns": PyCns(Cns), error = cns_error,
+    parse_doc = "Parses a CNS; the same as ``Cns(text)``.",
+    digits_doc = "The fifteen digits as text.",
+    {
+        /// ``"definitive"`` (first digit 1 or 2) or ``"provisional"`` (7, 8 or 9).
+        #[getter]
+        fn kind(&self) -> PyResult<String> {
+            crate::score::snake_name(&self.0.kind())
+        }
     }
 }
 

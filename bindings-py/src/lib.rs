@@ -43,6 +43,8 @@ fn news2_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(vitals::score, m)?)?;
     m.add_function(wrap_pyfunction!(vitals::score_partial, m)?)?;
     m.add_function(wrap_pyfunction!(batch::_score_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::_score_arrow_numpy, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::_object_text_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(classification::classify, m)?)?;
     m.add_function(wrap_pyfunction!(assembly::_assemble, m)?)?;
     m.add_function(wrap_pyfunction!(escalation::_replay, m)?)?;

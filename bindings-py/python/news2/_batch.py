@@ -55,9 +55,26 @@ def _array(name: str, values: Any) -> Any:
         # NaN already means missing, so float data is taken as it is (zero-copy); only
         # object data needs pandas' reading of NaN as null (``["A", nan]`` is text).
         dtype = getattr(values, "dtype", None)
-        return pa.array(values, from_pandas=getattr(dtype, "kind", "O") not in "fiub")
+        kind = getattr(dtype, "kind", "O")
+        if name == "consciousness" and kind == "O" and dtype is not None:
+            text = _object_text(values)
+            if text is not None:
+                return text
+        return pa.array(values, from_pandas=kind not in "fiub")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         raise TypeError(f"column {name!r} cannot be read as one type: {e}") from e
+
+
+def _object_text(values: Any) -> Any:
+    """A numpy or pandas object column of text read by the extension (pyarrow would copy
+    every string); ``None`` when it holds anything but text, None and NaN, or is not a
+    plain numpy object array, and pyarrow reads it as before."""
+    import numpy as np
+
+    array = values.to_numpy() if hasattr(values, "to_numpy") else values
+    if not isinstance(array, np.ndarray) or array.dtype != np.dtype(object) or array.ndim != 1:
+        return None
+    return _news2._object_text_arrow(array)
 
 
 def _pandas_to_arrow(frame: Any) -> Any:
@@ -90,13 +107,43 @@ def _polars_input(frame: Any) -> Any:
     )
 
 
-def _to_pandas(result: Any, index: Any) -> Any:
-    import pandas as pd
-    import pyarrow as pa
+def _infers_string(pd: Any) -> bool:
+    """Whether pandas reads text as its ``str`` dtype (pandas 3, or the 2.x option)."""
+    try:
+        return bool(pd.get_option("future.infer_string"))
+    except KeyError:  # pandas < 2.1 has no such option
+        return False
 
-    frame = result.to_pandas(types_mapper={pa.uint8(): pd.UInt8Dtype()}.get)
-    frame.index = index
-    return frame
+
+def _to_pandas(columns: dict[str, Any], index: Any) -> Any:
+    """The output of ``_score_arrow_numpy`` as a pandas frame: nullable ``UInt8`` scores,
+    an ordered categorical risk and an object (text or None) error column, built on the
+    extension's arrays without copying the scores."""
+    import numpy as np
+    import pandas as pd
+
+    missing = columns.pop("missing")
+    n = len(missing)
+    frame: dict[str, Any] = {}
+    for name, values in columns.items():
+        if name == "risk":
+            codes, labels = values
+            frame[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels, ordered=True))
+        elif name == "error":
+            rows, messages = values
+            errors = np.empty(n, dtype=object)  # numpy fills an object array with None
+            errors[rows] = messages
+            if _infers_string(pd):
+                # What pyarrow's to_pandas gives text under pandas' string inference.
+                frame[name] = pd.array(errors, dtype=pd.StringDtype(na_value=np.nan))
+            else:
+                # A Series of explicit dtype: a bare object array would be scanned for dates.
+                frame[name] = pd.Series(errors, index=index, dtype=object, copy=False)
+        else:
+            # Each column gets its own mask: a shared one would let a write to one column
+            # unmask the same row in the others.
+            frame[name] = pd.arrays.IntegerArray(values, missing.copy())
+    return pd.DataFrame(frame, index=index, copy=False)
 
 
 def score_batch(data: Any, *, spo2_scale: int | None = None, on_oxygen: bool | None = None) -> Any:
@@ -127,9 +174,10 @@ def score_batch(data: Any, *, spo2_scale: int | None = None, on_oxygen: bool | N
         table = data.select([c for c in data.schema.names if c in VITAL_COLUMNS])
     else:
         table = data
-    result = _news2._score_arrow(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
     if kind == "pandas":
-        return _to_pandas(result, data.index)
+        columns = _news2._score_arrow_numpy(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
+        return _to_pandas(columns, data.index)
+    result = _news2._score_arrow(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
     if kind == "polars":
         import polars as pl
 

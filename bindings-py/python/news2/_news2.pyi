@@ -33,7 +33,9 @@ __all__ = [
     "validate_cpf",
     "_assemble",
     "_replay",
+    "_object_text_arrow",
     "_score_arrow",
+    "_score_arrow_numpy",
     "_validate_cns_arrow",
     "_validate_cpf_arrow",
 ]
@@ -305,6 +307,10 @@ def _replay(
     include_policies: bool = False,
 ) -> list[dict[str, Any]]: ...
 def _score_arrow(data: Any, *, spo2_scale: _Number | None = None, on_oxygen: bool | None = None) -> Any: ...
+def _score_arrow_numpy(
+    data: Any, *, spo2_scale: _Number | None = None, on_oxygen: bool | None = None
+) -> dict[str, Any]: ...
+def _object_text_arrow(values: npt.NDArray[np.object_]) -> Any | None: ...
 def _validate_cpf_arrow(values: Any) -> npt.NDArray[np.bool_]: ...
 def _validate_cns_arrow(values: Any) -> npt.NDArray[np.bool_]: ...
 def _assemble(

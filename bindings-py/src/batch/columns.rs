@@ -15,6 +15,8 @@ use arrow_schema::DataType;
 use news2_core::batch::{MISSING_CODE, RawColumns};
 use news2_core::{Acvpu, Spo2Scale, VitalsError};
 
+use super::levels::{Levels, levels};
+
 /// Why a whole batch cannot be read: a problem with a column, not with a row.
 #[derive(Debug)]
 pub(crate) enum ColumnError {
@@ -54,11 +56,6 @@ impl std::fmt::Display for ColumnError {
         }
     }
 }
-
-/// A consciousness text the core's parser refuses. Any code the core does not know
-/// reads as invalid; this one keeps clear of the valid codes and of [`MISSING_CODE`].
-const INVALID_LEVEL: u8 = MISSING_CODE - 1;
-const _: () = assert!(Acvpu::from_code(INVALID_LEVEL).is_none());
 
 /// An SpO2 scale number the core refuses (the core knows only the codes 1 and 2).
 const INVALID_SCALE: u8 = 0;
@@ -150,161 +147,6 @@ fn scales(array: &ArrayRef) -> Result<Scales, ColumnError> {
         })
         .collect();
     Ok(Scales { codes, given })
-}
-
-/// The core's parser applied once per distinct text (data frames repeat a few levels):
-/// one-byte texts (the chart letters) by table, longer ones through a short list.
-struct LevelCache<'a> {
-    single: [Option<u8>; 256],
-    seen: Vec<(&'a str, u8)>,
-}
-
-impl Default for LevelCache<'_> {
-    fn default() -> Self {
-        Self {
-            single: [None; 256],
-            seen: Vec::new(),
-        }
-    }
-}
-
-impl<'a> LevelCache<'a> {
-    const CAPACITY: usize = 32;
-
-    fn parse(text: &str) -> u8 {
-        text.parse::<Acvpu>().map_or(INVALID_LEVEL, Acvpu::code)
-    }
-
-    #[inline]
-    fn code(&mut self, text: Option<&'a str>) -> u8 {
-        let Some(text) = text else {
-            return MISSING_CODE;
-        };
-        if let [byte] = text.as_bytes() {
-            return *self.single[usize::from(*byte)].get_or_insert_with(|| Self::parse(text));
-        }
-        if let Some(&(_, code)) = self.seen.iter().find(|(t, _)| *t == text) {
-            return code;
-        }
-        let code = Self::parse(text);
-        if self.seen.len() < Self::CAPACITY {
-            self.seen.push((text, code));
-        }
-        code
-    }
-}
-
-/// The text of row `i` of a plain string array.
-fn text_at(array: &ArrayRef, i: usize) -> Option<&str> {
-    if array.is_null(i) {
-        return None;
-    }
-    match array.data_type() {
-        DataType::Utf8 => Some(array.as_string::<i32>().value(i)),
-        DataType::LargeUtf8 => Some(array.as_string::<i64>().value(i)),
-        DataType::Utf8View => Some(array.as_string_view().value(i)),
-        _ => None,
-    }
-}
-
-fn is_text(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
-}
-
-/// Consciousness as the core's codes, keeping the texts for error messages.
-struct Levels {
-    codes: Vec<u8>,
-    /// Row → (array, index) of its text.
-    texts: Texts,
-}
-
-enum Texts {
-    None,
-    Plain(ArrayRef),
-    Dictionary { keys: Vec<usize>, values: ArrayRef },
-}
-
-impl Levels {
-    fn text(&self, i: usize) -> Option<&str> {
-        match &self.texts {
-            Texts::None => None,
-            Texts::Plain(a) => text_at(a, i),
-            Texts::Dictionary { keys, values } => text_at(values, keys[i]),
-        }
-    }
-}
-
-fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
-    let mut cache = LevelCache::default();
-    let wrong = |found: &DataType| ColumnError::WrongType {
-        column: "consciousness",
-        found: found.clone(),
-        expected: "text: A, C, V, P or U, or the words",
-    };
-    match array.data_type() {
-        DataType::Utf8 => {
-            let codes = array
-                .as_string::<i32>()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
-        DataType::LargeUtf8 => {
-            let codes = array
-                .as_string::<i64>()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
-        DataType::Utf8View => {
-            let codes = array
-                .as_string_view()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
-        DataType::Dictionary(_, v) if is_text(v) => {
-            let dict = array.as_any_dictionary();
-            let values = dict.values().clone();
-            let value_codes: Vec<u8> = (0..values.len())
-                .map(|i| cache.code(text_at(&values, i)))
-                .collect();
-            let keys = dict.normalized_keys();
-            let nulls = array.logical_nulls();
-            let codes = keys
-                .iter()
-                .enumerate()
-                .map(|(i, &k)| {
-                    if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
-                        MISSING_CODE
-                    } else {
-                        value_codes[k]
-                    }
-                })
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Dictionary { keys, values },
-            })
-        }
-        DataType::Null => Ok(Levels {
-            codes: vec![MISSING_CODE; array.len()],
-            texts: Texts::None,
-        }),
-        other => Err(wrong(other)),
-    }
 }
 
 /// The keywords of `score_batch`, already checked: they fill a column that is absent.

@@ -5,14 +5,19 @@
 //! back into the caller's kind of frame; this module sees only Arrow.
 
 mod columns;
+mod levels;
+mod object_text;
 mod output;
+
+pub(crate) use self::object_text::_object_text_arrow;
 
 use arrow_array::RecordBatch;
 use arrow_select::concat::concat_batches;
 use news2_core::Spo2Scale;
-use news2_core::batch::score_raw_columns;
+use news2_core::batch::{ScoreColumnsMut, score_raw_columns};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PyTable};
 
@@ -43,28 +48,30 @@ impl From<ColumnError> for BatchError {
     }
 }
 
-/// Scores one record batch: every row is checked and scored by the core, or gets the
-/// core's error message.
-fn score_record_batch(batch: &RecordBatch, keywords: Keywords) -> Result<RecordBatch, BatchError> {
+/// Scores one slice of rows into `out`: every row is checked and scored by the core, or
+/// gets the core's error message. Returns (row within the slice, message) per bad row.
+fn score_slice(
+    batch: &RecordBatch,
+    keywords: Keywords,
+    out: &mut ScoreColumnsMut<'_>,
+) -> Result<Vec<(usize, String)>, BatchError> {
     let input = InputColumns::read(batch, keywords)?;
-    let mut out = ScoreColumns::new(batch.num_rows());
-    let errors = score_raw_columns(&input.raw(), &mut out.as_mut())
-        .map_err(|e| BatchError::Internal(e.to_string()))?;
-    let error_rows: Box<dyn Iterator<Item = usize>> = if errors == 0 {
-        Box::new(std::iter::empty())
-    } else {
-        Box::new(out.error_rows())
-    };
-    let messages = error_rows
-        .map(|i| {
+    let errors =
+        score_raw_columns(&input.raw(), out).map_err(|e| BatchError::Internal(e.to_string()))?;
+    if errors == 0 {
+        return Ok(Vec::new());
+    }
+    out.error
+        .iter()
+        .enumerate()
+        .filter(|(_, code)| **code != 0)
+        .map(|(i, _)| {
             let e = input.error(i).ok_or_else(|| {
                 BatchError::Internal(format!("row {i} has an error code but no error"))
             })?;
             Ok((i, e.to_string()))
         })
-        .collect::<Result<Vec<_>, BatchError>>()?;
-    out.into_record_batch(&messages)
-        .map_err(|e| BatchError::Internal(e.to_string()))
+        .collect()
 }
 
 /// Rows per slice below which a batch is not split across threads.
@@ -82,14 +89,10 @@ fn thread_budget() -> usize {
     cap.map_or(available, |c| c.min(available))
 }
 
-/// Scores every batch, splitting large ones into row slices scored on separate threads.
+/// The batches cut into row slices, at most `budget` per batch, for separate threads.
 /// Slicing is zero-copy and every row is still scored by the core on its own, so the
-/// result is the same as one pass; the output keeps the input's row order.
-fn score_in_parallel(
-    batches: &[RecordBatch],
-    keywords: Keywords,
-) -> Result<Vec<RecordBatch>, BatchError> {
-    let budget = thread_budget();
+/// result is the same as one pass.
+fn row_slices(batches: &[RecordBatch], budget: usize) -> Vec<RecordBatch> {
     let mut slices = Vec::new();
     for batch in batches {
         let n = batch.num_rows();
@@ -105,26 +108,33 @@ fn score_in_parallel(
             }
         }
     }
-    if budget == 1 || slices.len() <= 1 {
-        return slices
-            .iter()
-            .map(|b| score_record_batch(b, keywords))
-            .collect();
+    slices
+}
+
+/// Runs `work` on every job, on up to `budget` threads; the results keep the jobs' order.
+fn in_parallel<J: Send, T: Send>(
+    jobs: Vec<J>,
+    budget: usize,
+    work: impl Fn(J) -> Result<T, BatchError> + Sync,
+) -> Result<Vec<T>, BatchError> {
+    if budget == 1 || jobs.len() <= 1 {
+        return jobs.into_iter().map(work).collect();
     }
-    let per_thread = slices.len().div_ceil(budget);
+    let per_thread = jobs.len().div_ceil(budget);
+    let mut groups: Vec<Vec<J>> = Vec::new();
+    for job in jobs {
+        match groups.last_mut() {
+            Some(group) if group.len() < per_thread => group.push(job),
+            _ => groups.push(vec![job]),
+        }
+    }
+    let work = &work;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = slices
-            .chunks(per_thread)
-            .map(|group| {
-                scope.spawn(move || {
-                    group
-                        .iter()
-                        .map(|b| score_record_batch(b, keywords))
-                        .collect::<Vec<_>>()
-                })
-            })
+        let handles: Vec<_> = groups
+            .into_iter()
+            .map(|group| scope.spawn(move || group.into_iter().map(work).collect::<Vec<_>>()))
             .collect();
-        let mut out = Vec::with_capacity(slices.len());
+        let mut out = Vec::new();
         for handle in handles {
             let results = handle
                 .join()
@@ -135,6 +145,71 @@ fn score_in_parallel(
         }
         Ok(out)
     })
+}
+
+/// Scores every batch as Arrow record batches, one per row slice, in the input's order;
+/// each thread also builds its slices' Arrow output.
+fn score_to_arrow(
+    batches: &[RecordBatch],
+    keywords: Keywords,
+) -> Result<Vec<RecordBatch>, BatchError> {
+    let budget = thread_budget();
+    in_parallel(row_slices(batches, budget), budget, |slice| {
+        let mut out = ScoreColumns::new(slice.num_rows());
+        let messages = score_slice(&slice, keywords, &mut out.as_mut())?;
+        out.into_record_batch(&messages)
+            .map_err(|e| BatchError::Internal(e.to_string()))
+    })
+}
+
+/// Scores every batch into one set of columns covering all rows, each thread filling its
+/// own rows in place (nothing to concatenate afterwards). Returns the columns and the
+/// (row, message) of every bad row.
+fn score_to_columns(
+    batches: &[RecordBatch],
+    keywords: Keywords,
+) -> Result<(ScoreColumns, Vec<(usize, String)>), BatchError> {
+    let budget = thread_budget();
+    let slices = row_slices(batches, budget);
+    let mut out = ScoreColumns::new(slices.iter().map(RecordBatch::num_rows).sum());
+    let mut jobs = Vec::with_capacity(slices.len());
+    let mut rest = out.as_mut();
+    let mut start = 0;
+    for slice in &slices {
+        let (here, after) = output::split_at(rest, slice.num_rows());
+        jobs.push((slice, here, start));
+        start += slice.num_rows();
+        rest = after;
+    }
+    let messages = in_parallel(jobs, budget, |(slice, mut here, start)| {
+        let messages = score_slice(slice, keywords, &mut here)?;
+        Ok(messages.into_iter().map(move |(i, m)| (start + i, m)))
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok((out, messages))
+}
+
+/// The keywords of `score_batch`, checked, and the input as record batches.
+fn read_call(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    spo2_scale: Option<&Bound<'_, PyAny>>,
+    on_oxygen: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Keywords, Vec<RecordBatch>)> {
+    let keywords = Keywords {
+        spo2_scale: scale(spo2_scale)?
+            .map(Spo2Scale::from_number)
+            .transpose()
+            .map_err(|e| vitals_error(py, &e))?,
+        on_oxygen: flag(news2_core::Field::OnOxygen, on_oxygen)?,
+    };
+    let batches = data
+        .into_reader()?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((keywords, batches))
 }
 
 /// Scores an Arrow table, record batch or stream (anything with ``__arrow_c_stream__`` or
@@ -148,20 +223,10 @@ pub(crate) fn _score_arrow<'py>(
     spo2_scale: Option<&Bound<'py, PyAny>>,
     on_oxygen: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let keywords = Keywords {
-        spo2_scale: scale(spo2_scale)?
-            .map(Spo2Scale::from_number)
-            .transpose()
-            .map_err(|e| vitals_error(py, &e))?,
-        on_oxygen: flag(news2_core::Field::OnOxygen, on_oxygen)?,
-    };
     let single = matches!(data, AnyRecordBatch::RecordBatch(_));
-    let reader = data.into_reader()?;
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let (keywords, batches) = read_call(py, data, spo2_scale, on_oxygen)?;
     let scored = py
-        .detach(|| score_in_parallel(&batches, keywords))
+        .detach(|| score_to_arrow(&batches, keywords))
         .map_err(BatchError::into_pyerr)?;
     if single {
         let batch = concat_batches(&output::schema(), &scored)
@@ -170,4 +235,24 @@ pub(crate) fn _score_arrow<'py>(
     } else {
         PyTable::try_new(scored, output::schema())?.into_pyarrow(py)
     }
+}
+
+/// Scores as ``_score_arrow`` does, but returns the output as numpy arrays for the package
+/// to build a pandas frame from: a dict of the output columns in order, where ``total``
+/// and the scores are ``uint8`` values, ``risk`` is ``(int8 codes, -1 for null; labels)``,
+/// ``error`` is ``(rows, messages)``, and ``missing`` is the ``bool`` mask of the rows
+/// that could not be scored.
+#[pyfunction]
+#[pyo3(signature = (data, *, spo2_scale=None, on_oxygen=None))]
+pub(crate) fn _score_arrow_numpy<'py>(
+    py: Python<'py>,
+    data: AnyRecordBatch,
+    spo2_scale: Option<&Bound<'py, PyAny>>,
+    on_oxygen: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (keywords, batches) = read_call(py, data, spo2_scale, on_oxygen)?;
+    let (out, messages) = py
+        .detach(|| score_to_columns(&batches, keywords))
+        .map_err(BatchError::into_pyerr)?;
+    out.into_numpy(py, messages)
 }

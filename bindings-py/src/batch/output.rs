@@ -4,10 +4,13 @@ use std::sync::{Arc, OnceLock};
 
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray, UInt8Array};
-use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use news2_core::Parameter;
 use news2_core::batch::{RISK_LABELS, ScoreColumnsMut};
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 /// The name of a parameter's score column: `pulse_score`. The suffix keeps a score from
 /// being read as a measurement when the output is joined to the input.
@@ -77,15 +80,6 @@ impl ScoreColumns {
         }
     }
 
-    /// The rows the core could not score.
-    pub(crate) fn error_rows(&self) -> impl Iterator<Item = usize> + '_ {
-        self.error
-            .iter()
-            .enumerate()
-            .filter(|(_, code)| **code != 0)
-            .map(|(i, _)| i)
-    }
-
     /// The Arrow record batch, with `messages` (row, text) for the rows in error.
     pub(crate) fn into_record_batch(
         self,
@@ -117,15 +111,144 @@ impl ScoreColumns {
         let error_text: ArrayRef = if messages.is_empty() {
             Arc::new(StringArray::new_null(n))
         } else {
-            let mut text: Vec<Option<&str>> = vec![None; n];
-            for (i, m) in messages {
-                text[*i] = Some(m);
-            }
-            Arc::new(StringArray::from(text))
+            Arc::new(error_text(n, messages)?)
         };
         let mut columns: Vec<ArrayRef> = vec![nullable(self.total), Arc::new(risk)];
         columns.extend(self.parameters.into_iter().map(nullable));
         columns.push(error_text);
         RecordBatch::try_new(schema(), columns)
     }
+
+    /// The columns as numpy arrays, without copying the score buffers: see
+    /// `_score_arrow_numpy` for the layout. `messages` holds (row, text) per bad row.
+    pub(crate) fn into_numpy(
+        self,
+        py: Python<'_>,
+        messages: Vec<(usize, String)>,
+    ) -> PyResult<Bound<'_, PyDict>> {
+        let missing: Vec<bool> = self.error.iter().map(|&code| code != 0).collect();
+        let risk_codes: Vec<i8> = self
+            .risk
+            .iter()
+            .zip(&missing)
+            .map(|(&key, &missing)| {
+                i8::try_from(key)
+                    .ok()
+                    .filter(|_| !missing && usize::from(key) < RISK_LABELS.len())
+                    .unwrap_or(-1)
+            })
+            .collect();
+        let columns = PyDict::new(py);
+        columns.set_item("total", PyArray1::from_vec(py, self.total))?;
+        columns.set_item(
+            "risk",
+            (PyArray1::from_vec(py, risk_codes), RISK_LABELS.to_vec()),
+        )?;
+        for (p, values) in Parameter::ALL.into_iter().zip(self.parameters) {
+            columns.set_item(score_column(p), PyArray1::from_vec(py, values))?;
+        }
+        let (rows, texts): (Vec<usize>, Vec<String>) = messages.into_iter().unzip();
+        columns.set_item("error", (PyArray1::from_vec(py, rows), texts))?;
+        columns.set_item("missing", PyArray1::from_vec(py, missing))?;
+        Ok(columns)
+    }
+}
+
+/// The `error` column: the message of each bad row, null elsewhere. Built from offsets
+/// directly, as a million mostly-null rows are too many for a row-by-row builder.
+/// `messages` are (row, text) in row order.
+fn error_text(n: usize, messages: &[(usize, String)]) -> Result<StringArray, ArrowError> {
+    let too_long = || ArrowError::ComputeError("error messages exceed 2 GiB".to_owned());
+    let mut values = String::with_capacity(messages.iter().map(|(_, m)| m.len()).sum());
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut valid = BooleanBufferBuilder::new(n);
+    offsets.push(0_i32);
+    // Runs of rows without a message are filled at once: they are nearly all the rows.
+    let mut next_row = 0;
+    for (row, message) in messages {
+        let end = *offsets.last().unwrap_or(&0);
+        offsets.extend(std::iter::repeat_n(end, row - next_row));
+        valid.append_n(row - next_row, false);
+        values.push_str(message);
+        offsets.push(i32::try_from(values.len()).map_err(|_| too_long())?);
+        valid.append(true);
+        next_row = row + 1;
+    }
+    let end = *offsets.last().unwrap_or(&0);
+    offsets.extend(std::iter::repeat_n(end, n - next_row));
+    valid.append_n(n - next_row, false);
+    StringArray::try_new(
+        OffsetBuffer::new(offsets.into()),
+        values.into_bytes().into(),
+        Some(NullBuffer::new(valid.finish())),
+    )
+}
+
+/// Splits output columns at row `at`: the rows before, and the rows from `at` on.
+pub(crate) fn split_at(
+    columns: ScoreColumnsMut<'_>,
+    at: usize,
+) -> (ScoreColumnsMut<'_>, ScoreColumnsMut<'_>) {
+    let ScoreColumnsMut {
+        total,
+        risk,
+        respiration_rate,
+        spo2,
+        on_oxygen,
+        systolic_bp,
+        pulse,
+        consciousness,
+        temperature,
+        error,
+    } = columns;
+    let [
+        total,
+        risk,
+        respiration_rate,
+        spo2,
+        on_oxygen,
+        systolic_bp,
+        pulse,
+        consciousness,
+        temperature,
+        error,
+    ] = [
+        total,
+        risk,
+        respiration_rate,
+        spo2,
+        on_oxygen,
+        systolic_bp,
+        pulse,
+        consciousness,
+        temperature,
+        error,
+    ]
+    .map(|c| c.split_at_mut(at));
+    (
+        ScoreColumnsMut {
+            total: total.0,
+            risk: risk.0,
+            respiration_rate: respiration_rate.0,
+            spo2: spo2.0,
+            on_oxygen: on_oxygen.0,
+            systolic_bp: systolic_bp.0,
+            pulse: pulse.0,
+            consciousness: consciousness.0,
+            temperature: temperature.0,
+            error: error.0,
+        },
+        ScoreColumnsMut {
+            total: total.1,
+            risk: risk.1,
+            respiration_rate: respiration_rate.1,
+            spo2: spo2.1,
+            on_oxygen: on_oxygen.1,
+            systolic_bp: systolic_bp.1,
+            pulse: pulse.1,
+            consciousness: consciousness.1,
+            temperature: temperature.1,
+            error: error.1,
+        },
+    )
 }
