@@ -115,39 +115,9 @@ pub(super) fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
         expected: "text: A, C, V, P or U, or the words",
     };
     match array.data_type() {
-        DataType::Utf8 => {
-            let codes = array
-                .as_string::<i32>()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
-        DataType::LargeUtf8 => {
-            let codes = array
-                .as_string::<i64>()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
-        DataType::Utf8View => {
-            let codes = array
-                .as_string_view()
-                .iter()
-                .map(|t| cache.code(t))
-                .collect();
-            Ok(Levels {
-                codes,
-                texts: Texts::Plain(array.clone()),
-            })
-        }
+        DataType::Utf8 => Ok(plain(array, array.as_string::<i32>().iter(), &mut cache)),
+        DataType::LargeUtf8 => Ok(plain(array, array.as_string::<i64>().iter(), &mut cache)),
+        DataType::Utf8View => Ok(plain(array, array.as_string_view().iter(), &mut cache)),
         DataType::Dictionary(k, v) if is_text(v) => {
             let (codes, key_at) = match k.as_ref() {
                 DataType::Int8 => dictionary_codes::<Int8Type>(array, &mut cache),
@@ -173,6 +143,18 @@ pub(super) fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
             texts: Texts::None,
         }),
         other => Err(wrong(other)),
+    }
+}
+
+/// The codes of a plain text column, whichever of Arrow's string layouts holds it.
+fn plain<'a>(
+    array: &ArrayRef,
+    texts: impl Iterator<Item = Option<&'a str>>,
+    cache: &mut LevelCache<'a>,
+) -> Levels {
+    Levels {
+        codes: texts.map(|t| cache.code(t)).collect(),
+        texts: Texts::Plain(array.clone()),
     }
 }
 

@@ -176,7 +176,7 @@ fn score_to_columns(
     let mut rest = out.as_mut();
     let mut start = 0;
     for slice in &slices {
-        let (here, after) = output::split_at(rest, slice.num_rows());
+        let (here, after) = rest.split_at(slice.num_rows());
         jobs.push((slice, here, start));
         start += slice.num_rows();
         rest = after;

@@ -157,6 +157,45 @@ pub struct ScoreColumnsMut<'a> {
     pub error: &'a mut [u8],
 }
 
+impl<'a> ScoreColumnsMut<'a> {
+    /// Splits every column at row `at`: the rows before it, and the rows from it on, so
+    /// that parts of one output can be scored on different threads.
+    ///
+    /// # Panics
+    /// When `at` is beyond the end of any column, like [`slice::split_at_mut`].
+    ///
+    /// ```
+    /// use news2_core::batch::ScoreColumnsMut;
+    /// let mut cols = [[0u8; 3]; 10];
+    /// let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut cols;
+    /// let out = ScoreColumnsMut { total, risk, respiration_rate: rr, spo2, on_oxygen: ox,
+    ///     systolic_bp: sbp, pulse, consciousness: acvpu, temperature: temp, error };
+    /// let (head, tail) = out.split_at(1);
+    /// assert_eq!((head.total.len(), tail.error.len()), (1, 2));
+    /// ```
+    pub fn split_at(self, at: usize) -> (Self, Self) {
+        macro_rules! split {
+            ($($column:ident),*) => {{
+                let Self { $($column),* } = self;
+                $(let $column = $column.split_at_mut(at);)*
+                (Self { $($column: $column.0),* }, Self { $($column: $column.1),* })
+            }};
+        }
+        split!(
+            total,
+            risk,
+            respiration_rate,
+            spo2,
+            on_oxygen,
+            systolic_bp,
+            pulse,
+            consciousness,
+            temperature,
+            error
+        )
+    }
+}
+
 /// Scores untyped columns row by row; returns how many rows could not be scored.
 ///
 /// Rows whose values are plainly in range and not within a hair of a rounding tie are
