@@ -209,27 +209,23 @@ fn target(value: &JsValue) -> Read<Target> {
     let t = object(value, "a target")?;
     t.only(&["role", "recipients"])?;
     let role = Role::new(&t.text("role")?).map_err(|e| e.to_string())?;
-    let recipients = t
-        .list("recipients")?
-        .iter()
-        .map(|r| {
-            let text = r
-                .as_string()
-                .ok_or("invalid type: a recipient must be a string")?;
-            StaffId::new(&text).map_err(|e| e.to_string())
-        })
-        .collect::<Read<Vec<_>>>()?;
+    let recipients = texts(&t.list("recipients")?, "a recipient", StaffId::new)?;
     Target::new(role, recipients).map_err(|e| e.to_string())
 }
 
-fn roles(values: Vec<JsValue>) -> Read<Vec<Role>> {
+/// Each of `values`, a string, read by the core's `parse`; `what` names one in messages.
+fn texts<T, E: ToString>(
+    values: &[JsValue],
+    what: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Read<Vec<T>> {
     values
         .iter()
-        .map(|r| {
-            let text = r
+        .map(|v| {
+            let text = v
                 .as_string()
-                .ok_or("invalid type: a role must be a string")?;
-            Role::new(&text).map_err(|e| e.to_string())
+                .ok_or_else(|| format!("invalid type: {what} must be a string"))?;
+            parse(&text).map_err(|e| e.to_string())
         })
         .collect()
 }
@@ -251,7 +247,7 @@ fn policy(value: &JsValue) -> Read<EscalationPolicy> {
         s.only(&["target", "timeout_seconds", "ack_roles"])?;
         let step = s.target("target").and_then(|target| {
             let timeout = Duration::from_secs(s.u64("timeout_seconds")?);
-            let ack_roles = roles(s.list("ack_roles")?)?;
+            let ack_roles = texts(&s.list("ack_roles")?, "a role", Role::new)?;
             Step::new(target, timeout)
                 .and_then(|step| step.with_ack_roles(ack_roles))
                 .map_err(|source| PolicyError::Step { step: i, source }.to_string())
@@ -283,8 +279,7 @@ pub(crate) fn policy_set(value: &JsValue) -> Read<PolicySet> {
     s.only(&news2_core::batch::RISK_LABELS)?;
     let mut set: Option<PolicySet> = None;
     for band in ClinicalRisk::ALL {
-        let label = news2_core::batch::RISK_LABELS[usize::from(band.code())];
-        if let Some(chain) = s.get(label) {
+        if let Some(chain) = s.get(band.as_str()) {
             let chain = policy(&chain)?;
             set = Some(match set {
                 None => PolicySet::new(band, chain),
