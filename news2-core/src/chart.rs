@@ -138,30 +138,42 @@ pub const fn temperature(tenths: i16) -> u8 {
 
 /// Compile-time tables over every valid value, so the scalar scorer is a handful of loads.
 ///
-/// Each table is padded to a power of two and indexed through a mask: a valid value is
-/// always below the mask, so the mask changes nothing, but it proves the index in
-/// bounds without a check. The padding holds the chart's score for those values too
-/// (or, below a plausible minimum that is never read, whatever the chart gives there).
+/// A table is indexed by the value as stored: respiration rate, SpO2 and temperature are
+/// stored in a byte, so a 256-entry table needs no bounds check; systolic BP and pulse are
+/// masked to 9 bits, which changes no valid value but proves the index in bounds. Entries
+/// no valid value reaches hold whatever the chart function gives there and are never read.
 ///
 /// Each entry is a *lane word*: the parameter's score in the byte of its chart position
-/// ([`Parameter::index`](crate::Parameter::index)) and again in the top byte. Adding the
-/// seven lane words of an observation set gives, in one word, every score in its own byte
-/// and their total in byte 7: each score is at most 3 and the total at most 20, so no byte
-/// carries into the next. That replaces seven shifts and merges per observation with six
-/// additions, and the word is the first eight bytes of the [`News2Score`](crate::News2Score).
+/// ([`Parameter::index`](crate::Parameter::index)) and again in the top byte; a score of
+/// 3 also sets bit 7 of its own byte and adds 32 to the top byte. Adding the seven lane
+/// words of an observation set gives, in one word, every score in its own byte with its
+/// red flag, and in byte 7 the total plus 32 for each red parameter. No byte carries into
+/// the next: a score byte is at most 0x83, and byte 7 at most 21 + 7 × 32 = 245. So one
+/// mask gives the scores and the total (the first eight bytes of the
+/// [`News2Score`](crate::News2Score)), the top byte alone indexes Charts 3 and 4, and the
+/// red flags are one shift and mask away: six additions in place of seven shifts, merges
+/// and comparisons per observation.
 pub(crate) mod table {
     use super::*;
     use crate::{Parameter, Pulse, RespirationRate, Spo2, SystolicBp, Temperature};
 
     /// The lane word of `score` for the parameter at chart position `k`.
     pub(crate) const fn lane(k: usize, score: u8) -> u64 {
-        (score as u64) << (8 * k) | (score as u64) << 56
+        let red = if score == 3 { 1 } else { 0 };
+        ((score as u64) | red << RED_BIT) << (8 * k) | ((score as u64) + red * RED_COUNT) << 56
     }
+
+    /// The bit of a score byte that marks a score of 3.
+    pub(crate) const RED_BIT: u32 = 7;
+    /// What each score of 3 adds to the top byte, above any total (at most 21).
+    pub(crate) const RED_COUNT: u64 = 32;
+    /// The scores and the total of a sum of lane words, without the red marks.
+    pub(crate) const SCORES: u64 = 0x1f03_0303_0303_0303;
 
     /// The score a lane word of parameter `p` holds.
     #[inline(always)]
     const fn score_of(p: Parameter, lane: u64) -> u8 {
-        (lane >> (8 * p.index())) as u8
+        (lane >> (8 * p.index())) as u8 & 3
     }
 
     macro_rules! table {
@@ -179,10 +191,11 @@ pub(crate) mod table {
     }
 
     const WHOLE_LEN: usize = 512;
-    const _: () = assert!((RespirationRate::MAX as usize) < WHOLE_LEN / 4);
+    // Indexed by the stored byte: no mask or bounds check.
+    const BYTE_LEN: usize = 256;
     const _: () =
         assert!((SystolicBp::MAX as usize) < WHOLE_LEN && (Pulse::MAX as usize) < WHOLE_LEN);
-    table!(RESPIRATION_RATE, WHOLE_LEN / 4, |i| lane(
+    table!(RESPIRATION_RATE, BYTE_LEN, |i| lane(
         Parameter::RespirationRate.index(),
         respiration_rate(i as u16)
     ));
@@ -195,22 +208,20 @@ pub(crate) mod table {
         pulse(i as u16)
     ));
 
-    // Indexed by tenths of a degree as stored: the entries below the plausible minimum are
-    // never read, and no offset to subtract saves an instruction per observation.
-    const TEMPERATURE_LEN: usize = 512;
-    const _: () = assert!(
-        Temperature::MIN_TENTHS > 0 && (Temperature::MAX_TENTHS as usize) < TEMPERATURE_LEN
-    );
-    table!(TEMPERATURE, TEMPERATURE_LEN, |i| lane(
+    // Indexed by the stored byte, tenths above the minimum; the entries above the maximum
+    // are never read.
+    const _: () =
+        assert!(((Temperature::MAX_TENTHS - Temperature::MIN_TENTHS) as usize) < BYTE_LEN);
+    table!(TEMPERATURE, BYTE_LEN, |i| lane(
         Parameter::Temperature.index(),
-        temperature(i as i16)
+        temperature(Temperature::MIN_TENTHS + i as i16)
     ));
 
     // SpO2 and air-or-oxygen in one entry, since the SpO2 score depends on oxygen anyway.
     // Index: scale number * SPO2_SCALE_STRIDE + on_oxygen * SPO2_LEN + percent. Indexing by
     // the scale's number as stored saves a comparison per observation; the block for the
     // nonexistent scale 0 is never read.
-    const SPO2_LEN: usize = 128;
+    const SPO2_LEN: usize = BYTE_LEN;
     const SPO2_SCALE_STRIDE: usize = 2 * SPO2_LEN;
     const _: () = assert!((Spo2::MAX as usize) < SPO2_LEN);
     const _: () = assert!(Spo2Scale::Scale1.number() == 1 && Spo2Scale::Scale2.number() == 2);
@@ -236,11 +247,11 @@ pub(crate) mod table {
     /// Every table in one static, so the scorer reaches all of them from one base address
     /// (separate statics each cost a register or an address load per observation).
     struct Lanes {
-        respiration_rate: [u64; WHOLE_LEN / 4],
+        respiration_rate: [u64; BYTE_LEN],
         spo2: [u64; 3 * SPO2_SCALE_STRIDE],
         systolic_bp: [u64; WHOLE_LEN],
         pulse: [u64; WHOLE_LEN],
-        temperature: [u64; TEMPERATURE_LEN],
+        temperature: [u64; BYTE_LEN],
         consciousness: [u64; 8],
     }
 
@@ -255,7 +266,7 @@ pub(crate) mod table {
 
     #[inline(always)]
     pub(crate) fn respiration_rate_lane(r: RespirationRate) -> u64 {
-        LANES.respiration_rate[usize::from(r.get()) & (WHOLE_LEN / 4 - 1)]
+        LANES.respiration_rate[usize::from(r.get())]
     }
 
     /// The SpO2 and air-or-oxygen lanes together.
@@ -263,7 +274,7 @@ pub(crate) mod table {
     pub(crate) fn spo2_and_oxygen_lanes(s: Spo2, scale: Spo2Scale, on_oxygen: bool) -> u64 {
         let index = usize::from(scale.number()) * SPO2_SCALE_STRIDE
             + usize::from(on_oxygen) * SPO2_LEN
-            + (usize::from(s.get()) & (SPO2_LEN - 1));
+            + usize::from(s.get());
         LANES.spo2[index]
     }
 
@@ -284,7 +295,7 @@ pub(crate) mod table {
 
     #[inline(always)]
     pub(crate) fn temperature_lane(t: Temperature) -> u64 {
-        LANES.temperature[(t.tenths() as u16 as usize) & (TEMPERATURE_LEN - 1)]
+        LANES.temperature[usize::from(t.offset())]
     }
 
     #[inline(always)]
@@ -316,7 +327,7 @@ mod tests {
 
     /// The score in `p`'s byte, and that the top byte repeats it and no other byte is set.
     fn lane_score(p: Parameter, lane: u64) -> u8 {
-        let score = (lane >> (8 * p.index())) as u8;
+        let score = (lane >> (8 * p.index())) as u8 & 3;
         assert_eq!(
             lane,
             super::table::lane(p.index(), score),

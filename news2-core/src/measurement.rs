@@ -21,7 +21,7 @@ use crate::decimal::{round_digits, round_f64};
 use crate::{Field, Snippet, VitalsError};
 
 macro_rules! whole_measurement {
-    ($(#[$doc:meta])* $name:ident, $field:ident, $max:literal, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident($repr:ty), $field:ident, $max:literal, $example:literal) => {
         $(#[$doc])*
         ///
         /// Whole numbers; non-integer input is rounded half away from zero on its
@@ -45,7 +45,10 @@ macro_rules! whole_measurement {
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(try_from = "f64", into = "u16"))]
         #[repr(transparent)]
-        pub struct $name(u16);
+        pub struct $name($repr);
+
+        // The stored type holds every accepted value.
+        const _: () = assert!($max <= <$repr>::MAX as u16);
 
         impl $name {
             /// Lowest accepted value.
@@ -65,7 +68,7 @@ macro_rules! whole_measurement {
                         max: Self::MAX as f64,
                     });
                 }
-                Ok(Self(value))
+                Ok(Self(value as $repr))
             }
 
             /// A reading from a float (an average, a data-frame cell), rounded half away
@@ -76,7 +79,7 @@ macro_rules! whole_measurement {
                 // cast saturates and sends NaN to 0, and neither compares equal to it.
                 let whole = value as u16;
                 if f64::from(whole) == value && whole <= Self::MAX {
-                    return Ok(Self(whole));
+                    return Ok(Self(whole as $repr));
                 }
                 let rounded = checked_round(Self::FIELD, value, 0)?;
                 Self::from_scaled(value, rounded)
@@ -91,12 +94,12 @@ macro_rules! whole_measurement {
                         max: f64::from(Self::MAX),
                     });
                 }
-                Ok(Self(rounded as u16))
+                Ok(Self(rounded as $repr))
             }
 
             /// The value in whole units.
             pub const fn get(self) -> u16 {
-                self.0
+                self.0 as u16
             }
         }
 
@@ -119,7 +122,7 @@ macro_rules! whole_measurement {
 
         impl From<$name> for u16 {
             fn from(v: $name) -> u16 {
-                v.0
+                v.get()
             }
         }
 
@@ -133,23 +136,23 @@ macro_rules! whole_measurement {
 
 whole_measurement!(
     /// Respiration rate in breaths per minute, 0–80.
-    RespirationRate, RespirationRate, 80, "18"
+    RespirationRate(u8), RespirationRate, 80, "18"
 );
 whole_measurement!(
     /// Peripheral oxygen saturation in percent, 0–100.
-    Spo2, Spo2, 100, "96"
+    Spo2(u8), Spo2, 100, "96"
 );
 whole_measurement!(
     /// Systolic blood pressure in mmHg, 0–300.
-    SystolicBp, SystolicBp, 300, "120"
+    SystolicBp(u16), SystolicBp, 300, "120"
 );
 whole_measurement!(
     /// Diastolic blood pressure in mmHg, 0–250. Classified, not scored by NEWS2.
-    DiastolicBp, DiastolicBp, 250, "80"
+    DiastolicBp(u8), DiastolicBp, 250, "80"
 );
 whole_measurement!(
     /// Pulse in beats per minute, 0–300.
-    Pulse, Pulse, 300, "72"
+    Pulse(u16), Pulse, 300, "72"
 );
 
 /// Rounds a float for `field`, refusing NaN and infinities.
@@ -197,7 +200,11 @@ fn parse_decimal(field: Field, text: &str, decimals: u32) -> Result<(f64, i64), 
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
 #[repr(transparent)]
-pub struct Temperature(i16);
+pub struct Temperature(
+    // Tenths above the minimum: the 201 accepted values fit a byte, which the scorer uses
+    // as a table index with no mask or bounds check.
+    u8,
+);
 
 impl Temperature {
     /// Lowest accepted value, in tenths of a degree Celsius.
@@ -212,7 +219,7 @@ impl Temperature {
         if tenths < Self::MIN_TENTHS || tenths > Self::MAX_TENTHS {
             return Err(Self::out_of_range(tenths as f64 / 10.0));
         }
-        Ok(Self(tenths))
+        Ok(Self::in_range(tenths))
     }
 
     /// A temperature in degrees Celsius, rounded half away from zero to 0.1 °C.
@@ -232,7 +239,7 @@ impl Temperature {
         if f64::from(tenths) / 10.0 == celsius
             && (Self::MIN_TENTHS..=Self::MAX_TENTHS).contains(&tenths)
         {
-            return Ok(Self(tenths));
+            return Ok(Self::in_range(tenths));
         }
         let tenths = checked_round(Self::FIELD, celsius, 1)?;
         Self::from_scaled(celsius, tenths)
@@ -248,7 +255,18 @@ impl Temperature {
         {
             return Err(Self::out_of_range(original));
         }
-        Ok(Self(tenths as i16))
+        Ok(Self::in_range(tenths as i16))
+    }
+
+    /// Stores tenths already checked against the bounds.
+    const fn in_range(tenths: i16) -> Self {
+        Self((tenths - Self::MIN_TENTHS) as u8)
+    }
+
+    /// The stored byte, tenths above [`Self::MIN_TENTHS`] (0–200).
+    #[inline(always)]
+    pub(crate) const fn offset(self) -> u8 {
+        self.0
     }
 
     const fn out_of_range(value: f64) -> VitalsError {
@@ -262,12 +280,12 @@ impl Temperature {
 
     /// Tenths of a degree Celsius.
     pub const fn tenths(self) -> i16 {
-        self.0
+        self.0 as i16 + Self::MIN_TENTHS
     }
 
     /// Degrees Celsius.
     pub fn celsius(self) -> f64 {
-        f64::from(self.0) / 10.0
+        f64::from(self.tenths()) / 10.0
     }
 }
 
@@ -295,7 +313,8 @@ impl From<Temperature> for f64 {
 
 impl fmt::Display for Temperature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+        let tenths = self.tenths();
+        write!(f, "{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -404,5 +423,38 @@ mod tests {
             let general = checked_round(Pulse::FIELD, x, 0).and_then(|r| Pulse::from_scaled(x, r));
             assert_eq!(Pulse::from_f64(x), general, "{x}");
         }
+    }
+
+    /// Every accepted value survives the compact storage: the getter gives it back, and
+    /// order and equality follow the value.
+    #[test]
+    fn storage_round_trips_every_accepted_value() {
+        macro_rules! whole {
+            ($t:ty) => {
+                let all: Vec<$t> = (<$t>::MIN..=<$t>::MAX)
+                    .map(|v| <$t>::new(v).unwrap())
+                    .collect();
+                for (v, m) in (<$t>::MIN..).zip(&all) {
+                    assert_eq!(m.get(), v);
+                    assert_eq!(u16::from(*m), v);
+                    assert_eq!(<$t>::from_f64(f64::from(v)), Ok(*m));
+                }
+                assert!(all.windows(2).all(|w| w[0] < w[1]));
+            };
+        }
+        whole!(RespirationRate);
+        whole!(Spo2);
+        whole!(SystolicBp);
+        whole!(DiastolicBp);
+        whole!(Pulse);
+        let all: Vec<Temperature> = (Temperature::MIN_TENTHS..=Temperature::MAX_TENTHS)
+            .map(|t| Temperature::from_tenths(t).unwrap())
+            .collect();
+        for (t, m) in (Temperature::MIN_TENTHS..).zip(&all) {
+            assert_eq!(m.tenths(), t);
+            assert_eq!(Temperature::from_celsius(f64::from(t) / 10.0), Ok(*m));
+            assert_eq!(m.to_string().parse::<Temperature>(), Ok(*m));
+        }
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
     }
 }

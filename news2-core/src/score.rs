@@ -154,7 +154,7 @@ impl News2Score {
     pub const fn from_parameters(parameters: ParameterScores, scale: Spo2Scale) -> Self {
         let total = parameters.total();
         let red = parameters.red();
-        let Outcome(risk, response) = OUTCOMES[total as usize * 2 + !red.is_empty() as usize];
+        let Outcome(risk, response) = OUTCOMES[outcome_index(total, !red.is_empty())];
         Self {
             parameters,
             total,
@@ -166,13 +166,17 @@ impl News2Score {
     }
 }
 
-/// Charts 3 and 4 for every total and whether any parameter scored 3, at index
-/// `total * 2 + any_red`: a load instead of branches that random data mispredicts.
-static OUTCOMES: [Outcome; 512] = {
-    let mut t = [Outcome(ClinicalRisk::Low, ClinicalResponse::for_total(0, false)); 512];
+/// Charts 3 and 4 for every total and whether any parameter scored 3. The index is the
+/// top byte of a sum of lane words (see `chart::table`): the total plus 32 for each
+/// parameter scoring 3. A load instead of branches that random data mispredicts.
+static OUTCOMES: [Outcome; 256] = {
+    let mut t = [Outcome(ClinicalRisk::Low, ClinicalResponse::for_total(0, false)); 256];
     let mut i = 0;
     while i < t.len() {
-        let (total, any_red) = ((i / 2) as u8, i % 2 == 1);
+        let (total, any_red) = (
+            (i as u64 % table::RED_COUNT) as u8,
+            i as u64 >= table::RED_COUNT,
+        );
         t[i] = Outcome(
             ClinicalRisk::from_total(total, any_red),
             ClinicalResponse::for_total(total, any_red),
@@ -181,6 +185,14 @@ static OUTCOMES: [Outcome; 512] = {
     }
     t
 };
+
+/// The [`OUTCOMES`] entry for a total and whether any parameter scored 3. Totals above
+/// the chart's 20 (from hand-built [`ParameterScores`] out of range) share the entry of 31:
+/// every total of 7 or more has the same outcome, and the index stays in bounds.
+const fn outcome_index(total: u8, any_red: bool) -> usize {
+    let total = if total < 31 { total } else { 31 };
+    total as usize + any_red as usize * table::RED_COUNT as usize
+}
 
 /// One [`OUTCOMES`] entry, padded to four bytes so an index is a scaled address rather
 /// than a multiplication by three.
@@ -289,18 +301,18 @@ pub(crate) fn score(v: &Vitals) -> News2Score {
 const LOW_BITS: u64 = 0x0001_0101_0101_0101;
 
 /// [`News2Score::from_parameters`] for the sum of seven lane words (see `chart::table`):
-/// scores 0–3 in bytes 0–6 in chart order, their total in byte 7. The red set comes from a
-/// few word operations on all seven scores at once instead of seven comparisons, and the
-/// first eight bytes of the result are the word itself.
+/// scores in bytes 0–6 in chart order, each with a red mark, and the total with the count
+/// of red marks in byte 7. A mask leaves the first eight bytes of the result, the top byte
+/// indexes Charts 3 and 4, and the red set is gathered from the marks of all seven scores
+/// at once instead of seven comparisons.
 #[inline(always)]
 fn from_lanes(lanes: u64, scale: Spo2Scale) -> News2Score {
-    // A score of 3 is the only one with both low bits set.
-    let red_bytes = lanes & (lanes >> 1) & LOW_BITS;
+    let red_bytes = lanes >> table::RED_BIT & LOW_BITS;
     // Moves bit 0 of byte k to bit 56 + k; no two partial products overlap.
     let red =
         ParameterSet::from_seven_bits((red_bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
-    let [scores @ .., total] = lanes.to_le_bytes();
-    let Outcome(risk, response) = OUTCOMES[usize::from(total) * 2 + usize::from(red_bytes != 0)];
+    let Outcome(risk, response) = OUTCOMES[(lanes >> 56) as usize];
+    let [scores @ .., total] = (lanes & table::SCORES).to_le_bytes();
     News2Score {
         parameters: ParameterScores::from_array(scores),
         total,
@@ -358,6 +370,23 @@ pub(crate) fn score_partial(v: &PartialVitals) -> PartialScore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hand-built scores outside the chart still get an outcome (the one for a total of 7
+    /// or more), not an out-of-bounds panic.
+    #[test]
+    fn totals_beyond_the_chart_are_high() {
+        for (pulse, temperature) in [(21, 0), (31, 0), (32, 0), (200, 0), (250, 3), (252, 3)] {
+            let s = News2Score::from_parameters(
+                ParameterScores {
+                    pulse,
+                    temperature,
+                    ..Default::default()
+                },
+                Spo2Scale::Scale1,
+            );
+            assert_eq!(s.risk, ClinicalRisk::High, "{pulse} {temperature}");
+        }
+    }
 
     /// Every combination of chart scores, summed as lane words, against the general assembly.
     #[test]
