@@ -2,6 +2,8 @@
 //! that appends the event; [`rebuild`] empties them and replays every event through the
 //! same functions, so a rebuild from the events alone gives the same tables.
 
+pub mod readings;
+
 use escalation_core::{Escalation, Event as CoreEvent, EventKind};
 use news2_core::Parameter;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -72,38 +74,7 @@ pub fn apply(conn: &Connection, e: &EventRecord) -> Result<bool, Problem> {
                 "INSERT INTO observations (id, patient_id, kind, observed_at, recorded_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![e.id, pid, kind, s(d, "observed_at"), fmt_time(e.at), s(d, "source")])?;
-            let readings = d
-                .get("readings")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            if readings.len() == 7 {
-                // A complete set: one statement for the seven rows.
-                let mut insert = conn.prepare_cached(&format!(
-                    "INSERT OR REPLACE INTO readings (observation_id, parameter, patient_id, value, at) VALUES {}",
-                    (0..7).map(|i| format!("(?1, ?{}, ?2, ?{}, ?{})", 3 + i * 3, 4 + i * 3, 5 + i * 3)).collect::<Vec<_>>().join(", ")
-                ))?;
-                let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(e.id), Box::new(pid)];
-                for r in readings {
-                    values.push(Box::new(s(r, "parameter").map(str::to_owned)));
-                    values.push(Box::new(r.get("value").and_then(Value::as_f64)));
-                    values.push(Box::new(s(r, "at").map(str::to_owned)));
-                }
-                insert.execute(rusqlite::params_from_iter(values.iter()))?;
-            } else {
-                let mut insert = conn.prepare_cached(
-                    "INSERT OR REPLACE INTO readings (observation_id, parameter, patient_id, value, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for r in readings {
-                    insert.execute(params![
-                        e.id,
-                        s(r, "parameter"),
-                        pid,
-                        r.get("value").and_then(Value::as_f64),
-                        s(r, "at")
-                    ])?;
-                }
-            }
+            readings::record(conn, e)?;
             // The latest by observation time: a back-dated set does not hide a newer one.
             conn.prepare_cached(
                 "UPDATE patients SET last_observation_id = ?2, version = ?2 WHERE id = ?1 AND (last_observation_id IS NULL

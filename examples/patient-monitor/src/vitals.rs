@@ -7,13 +7,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use news2_core::{
     ClinicalRisk, Measurement, ObservationSet, Parameter, RawVitals, Reading, Spo2Scale, Vitals,
 };
-use rusqlite::params;
 use serde_json::{Value, json};
 
 use crate::auth::Actor;
 use crate::input::Obj;
 use crate::patients::Patient;
 use crate::problem::Problem;
+use crate::projections::readings::StoredReading;
 use crate::projections::readings_of;
 use crate::store::WriteCtx;
 use crate::store::events::{NewEvent, fmt_time, parse_time};
@@ -308,21 +308,16 @@ fn assemble(
     at: DateTime<Utc>,
     max_age: TimeDelta,
 ) -> Result<(ObservationSet, Vec<i64>), Problem> {
-    let now = fmt_time(at);
-    let mut stmt = ctx.conn.prepare_cached(
-        "SELECT r.parameter, r.value, r.at, r.observation_id FROM readings r
-         WHERE r.patient_id = ?1 AND r.at <= ?2 AND r.at = (SELECT MAX(at) FROM readings x
-               WHERE x.patient_id = r.patient_id AND x.parameter = r.parameter AND x.at <= ?2)
-         ORDER BY r.observation_id",
-    )?;
-    let rows: Vec<(String, f64, String, i64)> = stmt
-        .query_map(params![patient_id, now], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = crate::projections::readings::at_or_before(ctx.conn, patient_id, &fmt_time(at))?;
     let mut readings = Vec::with_capacity(rows.len());
     let mut sources = Vec::with_capacity(rows.len());
-    for (parameter, value, at, obs) in rows {
+    for StoredReading {
+        parameter,
+        value,
+        at,
+        observation_id,
+    } in rows
+    {
         let parameter: Parameter = parameter
             .parse()
             .map_err(|e| Problem::internal("stored reading", e))?;
@@ -332,7 +327,7 @@ fn assemble(
             measurement,
             at: parse_time(&at)?,
         });
-        sources.push(obs);
+        sources.push(observation_id);
     }
     let set = ObservationSet::assemble(&readings, at, max_age, Spo2Scale::Scale1);
     let mut used: Vec<i64> = Parameter::ALL

@@ -35,6 +35,9 @@ struct Readers {
 /// Opens the write connection: creates the file and tables, sets WAL and durability.
 pub fn open_writer(path: &Path, synchronous: &str) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
+    // Every statement a job runs stays prepared: rusqlite keeps 16 by default, and a vitals
+    // job alone runs about that many, so a mixed load would parse some again each time.
+    conn.set_prepared_statement_cache_capacity(64);
     schema::configure(&conn, synchronous)?;
     schema::create(&conn)?;
     Ok(conn)

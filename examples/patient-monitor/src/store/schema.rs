@@ -6,7 +6,8 @@ use rusqlite::Connection;
 /// The tables the projections own: emptied and refilled by a rebuild, compared by the
 /// rebuild test. Order matters for deletion only.
 pub const PROJECTION_TABLES: &[&str] = &[
-    "readings",
+    "latest_readings",
+    "readings_ahead",
     "observations",
     "scores",
     "escalations",
@@ -65,15 +66,24 @@ CREATE TABLE IF NOT EXISTS observations (
 );
 CREATE INDEX IF NOT EXISTS observations_patient ON observations (patient_id, id);
 
-CREATE TABLE IF NOT EXISTS readings (
-    observation_id INTEGER NOT NULL,
-    parameter      TEXT NOT NULL,
+-- What assembly needs, not every reading (that is in the events): see projections::readings.
+CREATE TABLE IF NOT EXISTS latest_readings (
     patient_id     INTEGER NOT NULL,
+    parameter      TEXT NOT NULL,
+    tie            INTEGER NOT NULL,
+    observation_id INTEGER NOT NULL,
     value          REAL NOT NULL,
     at             TEXT NOT NULL,
-    PRIMARY KEY (observation_id, parameter)
+    PRIMARY KEY (patient_id, parameter, tie)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS readings_latest ON readings (patient_id, parameter, at);
+CREATE TABLE IF NOT EXISTS readings_ahead (
+    patient_id     INTEGER NOT NULL,
+    parameter      TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    observation_id INTEGER NOT NULL,
+    value          REAL NOT NULL,
+    PRIMARY KEY (patient_id, parameter, at, observation_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS scores (
     id          INTEGER PRIMARY KEY,
@@ -165,7 +175,9 @@ CREATE TABLE IF NOT EXISTS meta (
 
 /// Creates every table that does not exist yet, and migrates a database from before:
 /// drops the `events_patient` index and the `data` copies in `observations` and `scores`
-/// (the payload is read from the event with the same id; one-time table rewrite).
+/// (the payload is read from the event with the same id; one-time table rewrite), and
+/// replaces the table of every reading with the latest ones
+/// ([`crate::projections::readings::migrate_from_every_reading`]).
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
     conn.execute_batch("DROP INDEX IF EXISTS events_patient")?;
@@ -179,7 +191,8 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
             conn.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN data"))?;
         }
     }
-    Ok(())
+    crate::projections::readings::migrate_from_every_reading(conn)
+        .map_err(|p| rusqlite::Error::ToSqlConversionFailure(p.to_string().into()))
 }
 
 /// Connection settings: WAL, foreign keys, a busy timeout, and the durability level.
