@@ -5,6 +5,15 @@ use std::process::ExitCode;
 use clap::Parser;
 use patient_monitor::{Config, app};
 
+// The writer thread frees what request handlers allocated (the job closures) and the
+// fan-out thread frees the writer's events: with glibc's per-thread arenas every such free
+// takes the other arena's lock, and the writer spent ~19% of its time in malloc/free
+// (perf, ingest at ~4k obs/s). mimalloc frees across threads without a lock: ingest
+// 4.1-4.6k -> 4.3-5.4k obs/s. SQLite keeps the system allocator (overriding it measured
+// no better).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
