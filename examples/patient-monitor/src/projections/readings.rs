@@ -39,6 +39,18 @@ pub struct StoredReading {
     pub observation_id: i64,
 }
 
+impl StoredReading {
+    /// Reads the columns `parameter, value, at, observation_id`, in that order.
+    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            parameter: r.get(0)?,
+            value: r.get(1)?,
+            at: r.get(2)?,
+            observation_id: r.get(3)?,
+        })
+    }
+}
+
 /// The readings an observation event carries, one per parameter: when a parameter comes
 /// twice (a panel with both oxygen flow and on-oxygen), the last one given is kept.
 fn carried(data: &Value) -> Result<Vec<(&str, f64, &str)>, Problem> {
@@ -75,14 +87,7 @@ pub fn record(conn: &Connection, e: &EventRecord) -> Result<(), Problem> {
             "SELECT parameter, value, at, observation_id FROM readings_ahead
              WHERE patient_id = ?1 AND at <= ?2",
         )?
-        .query_map(params![e.patient_id, recorded], |r| {
-            Ok(StoredReading {
-                parameter: r.get(0)?,
-                value: r.get(1)?,
-                at: r.get(2)?,
-                observation_id: r.get(3)?,
-            })
-        })?
+        .query_map(params![e.patient_id, recorded], StoredReading::from_row)?
         .collect::<rusqlite::Result<_>>()?;
     if !settled.is_empty() {
         conn.prepare_cached("DELETE FROM readings_ahead WHERE patient_id = ?1 AND at <= ?2")?
@@ -209,14 +214,7 @@ pub fn at_or_before(
                WHERE x.patient_id = ?1 AND x.parameter = r.parameter AND x.at <= ?2)",
     )?;
     let mut rows: Vec<StoredReading> = stmt
-        .query_map(params![patient_id, t], |r| {
-            Ok(StoredReading {
-                parameter: r.get(0)?,
-                value: r.get(1)?,
-                at: r.get(2)?,
-                observation_id: r.get(3)?,
-            })
-        })?
+        .query_map(params![patient_id, t], StoredReading::from_row)?
         .collect::<rusqlite::Result<_>>()?;
     let mut behind: Vec<String> = rows
         .iter()

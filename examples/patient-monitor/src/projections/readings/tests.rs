@@ -4,20 +4,11 @@
 //! at every time asked, including times before the latest reading (a clock set back).
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use news2_core::Parameter;
 use serde_json::{Value, json};
 
 use super::*;
 use crate::store::events::{self, NewEvent};
-
-const PARAMETERS: [&str; 7] = [
-    "respiration_rate",
-    "spo2",
-    "on_oxygen",
-    "systolic_bp",
-    "pulse",
-    "consciousness",
-    "temperature",
-];
 
 /// The table every reading went to before, and its index, under another name.
 const EVERY_READING: &str = "
@@ -57,14 +48,7 @@ fn every_reading_at_or_before(
          ORDER BY r.observation_id, r.parameter"
     ))
     .unwrap()
-    .query_map(params![patient_id, t], |r| {
-        Ok(StoredReading {
-            parameter: r.get(0)?,
-            value: r.get(1)?,
-            at: r.get(2)?,
-            observation_id: r.get(3)?,
-        })
-    })
+    .query_map(params![patient_id, t], StoredReading::from_row)
     .unwrap()
     .collect::<rusqlite::Result<_>>()
     .unwrap()
@@ -92,7 +76,7 @@ fn observation(rng: &mut Rng, now: DateTime<Utc>) -> Value {
                 .timestamp_opt(minute + (rng.below(46) as i64 - 40) * 60, 0)
                 .unwrap();
             json!({
-                "parameter": PARAMETERS[rng.below(7) as usize],
+                "parameter": Parameter::ALL[rng.below(7) as usize].as_str(),
                 "value": (1 + rng.below(3)) as f64,
                 "at": fmt_time(at),
             })
@@ -268,11 +252,13 @@ fn complete_sets_in_time_order_overwrite_the_rows_in_place() {
         // Every parameter at one instant (a JSON vitals set), sometimes back-dated a little,
         // sometimes one parameter left out (a panel without it).
         let at = fmt_time(now - TimeDelta::seconds(i % 3 * 20));
-        let readings: Vec<Value> = PARAMETERS
+        let readings: Vec<Value> = Parameter::ALL
             .iter()
             .enumerate()
             .filter(|(k, _)| i % 5 != 4 || *k != (i as usize) % 7)
-            .map(|(k, p)| json!({"parameter": p, "value": (i + k as i64) as f64, "at": at}))
+            .map(
+                |(k, p)| json!({"parameter": p.as_str(), "value": (i + k as i64) as f64, "at": at}),
+            )
             .collect();
         let data = json!({"observed_at": at, "source": "test", "readings": readings});
         let e = events::insert(
