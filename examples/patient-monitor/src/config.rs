@@ -70,7 +70,9 @@ pub struct Config {
     #[arg(long, env = "PATIENT_MONITOR_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
 
-    /// SQLite `synchronous` setting: `full` (every commit durable; the default) or `normal`.
+    /// Durability: `full` (the default: no answer, event or notification before its commit
+    /// is on disk; the WAL is synced by a flush thread, see `store::flush`) or `normal`
+    /// (SQLite's `synchronous=NORMAL`: a power loss can take back answered commits).
     #[arg(long, env = "PATIENT_MONITOR_SYNCHRONOUS", default_value = "full")]
     pub synchronous: String,
 

@@ -1,6 +1,7 @@
 //! Storage: one SQLite file in WAL mode, one writer thread, a few reader connections.
 
 pub mod events;
+pub mod flush;
 pub mod schema;
 pub mod writer;
 
@@ -109,6 +110,23 @@ fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(copied >= log)
 }
 
+/// How the writer's answers are made durable. A connection set to `synchronous=FULL` is
+/// switched to `NORMAL`, and the flush thread syncs the WAL before answering (see
+/// [`flush`]); one set to `NORMAL` by the operator's choice keeps it and syncs nothing.
+fn durable_answers(conn: &Connection) -> rusqlite::Result<Option<flush::Sync>> {
+    let level: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+    // 2 is FULL, 3 EXTRA; an in-memory database has no file to sync.
+    let file = conn.path().filter(|p| !p.is_empty());
+    match file {
+        Some(db) if level >= 2 => {
+            let wal = flush::Wal::of(Path::new(db));
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(Some(wal.into_sync()))
+        }
+        _ => Ok(None),
+    }
+}
+
 impl Store {
     /// Starts the writer thread on `conn` with `state`, and opens the readers.
     pub fn start(
@@ -127,10 +145,11 @@ impl Store {
             .name("sqlite-checkpoint".into())
             .spawn(move || checkpointer(&checkpoints, &stopped))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let sync = durable_answers(&conn)?;
         let (jobs, rx) = mpsc::channel(8192);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, state, rx, effects))
+            .spawn(move || writer::run(conn, state, rx, effects, sync))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         Ok(Self {
             jobs,

@@ -2,9 +2,10 @@
 //! in-memory state decided against (the escalation board, the audit chain head).
 //!
 //! Jobs queue on a channel. The thread takes every job waiting (up to a batch limit), runs
-//! each in its own savepoint inside one transaction, commits once, and only then answers
-//! the callers, publishes the new events and hands notifications to the dispatcher: group
-//! commit, so every answer is durable and an fsync is shared by the whole batch. A job
+//! each in its own savepoint inside one transaction and commits once; the flush thread
+//! ([`super::flush`]) makes the commit durable and only then answers the callers, publishes
+//! the new events and hands notifications to the dispatcher: group commit, so every answer
+//! is durable and an fsync is shared by the whole batch (or several). A job
 //! refused (a domain error) rolls back its savepoint alone; a database failure rolls back
 //! the batch, answers every job with an error and reloads the in-memory state from the
 //! database, so memory never runs ahead of what is stored.
@@ -193,7 +194,23 @@ pub fn run(
     mut state: WriterState,
     mut rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
+    sync: Option<super::flush::Sync>,
 ) {
+    // A few batches may wait for their fsync; beyond that the writer waits too.
+    let (committed, to_flush) = std::sync::mpsc::sync_channel(16);
+    let flusher = {
+        let effects = effects.clone();
+        std::thread::Builder::new()
+            .name("sqlite-flush".into())
+            .spawn(move || super::flush::run(to_flush, sync, &effects))
+    };
+    let flusher = match flusher {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the flush thread; the writer stops");
+            return;
+        }
+    };
     let mut events: Vec<Arc<EventRecord>> = Vec::new();
     let mut outbound = Vec::new();
     let mut stats = Stats::default();
@@ -224,20 +241,16 @@ pub fn run(
         );
         match outcome {
             Ok(()) => {
-                // Committed: count, answer, then hand the events to the fan-out thread
-                // (encoding and sending them to WebSocket clients is not the writer's work).
-                effects.metrics.record_commit(&events);
-                effects.metrics.open_escalations.store(
-                    state.desk.open_count() as u64,
-                    std::sync::atomic::Ordering::Relaxed,
-                );
-                for job in batch {
-                    job.finish(None);
+                let batch = super::flush::Committed {
+                    jobs: batch,
+                    events: std::mem::take(&mut events),
+                    outbound: std::mem::take(&mut outbound),
+                    open_escalations: state.desk.open_count() as u64,
+                };
+                if committed.send(batch).is_err() {
+                    tracing::error!("the flush thread has stopped; the writer stops");
+                    return;
                 }
-                for id in outbound.drain(..) {
-                    let _ = effects.notify.send(id);
-                }
-                effects.hub.publish(std::mem::take(&mut events));
             }
             Err(problem) => {
                 events.clear();
@@ -262,11 +275,15 @@ pub fn run(
         });
         stats.batch_ended();
     }
+    // Every sender is gone: the flush thread releases what is left, then the writer ends.
+    drop(committed);
+    let _ = flusher.join();
 }
 
 /// Where the writer's time goes, summed over batches and logged (at `debug`, target
 /// `writer_stats`) about once a second: batch sizes, time in the jobs, in the savepoint
-/// statements, in `COMMIT` (WAL write + fsync) and in answering and publishing.
+/// statements and in `COMMIT` (writing the WAL: syncing it, answering and publishing are the
+/// flush thread's).
 #[derive(Debug)]
 struct Stats {
     since: std::time::Instant,
