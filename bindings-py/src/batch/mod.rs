@@ -13,8 +13,8 @@ pub(crate) use self::object_text::_object_text_arrow;
 
 use arrow_array::RecordBatch;
 use arrow_select::concat::concat_batches;
-use news2_core::Spo2Scale;
 use news2_core::batch::{ScoreColumnsMut, score_raw_columns};
+use news2_core::{Spo2Scale, VitalsError};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -61,6 +61,9 @@ fn score_slice(
     if errors == 0 {
         return Ok(Vec::new());
     }
+    // Bad rows mostly repeat a few errors (a device's column missing for a while): each
+    // distinct error is formatted once, a copy of its text serves the rows that repeat it.
+    let mut formatted: Vec<(VitalsError, String)> = Vec::new();
     out.error
         .iter()
         .enumerate()
@@ -69,10 +72,23 @@ fn score_slice(
             let e = input.error(i).ok_or_else(|| {
                 BatchError::Internal(format!("row {i} has an error code but no error"))
             })?;
-            Ok((i, e.to_string()))
+            let text = match formatted.iter().find(|(seen, _)| *seen == e) {
+                Some((_, text)) => text.clone(),
+                None => {
+                    let text = e.to_string();
+                    if formatted.len() < DISTINCT_ERRORS_KEPT {
+                        formatted.push((e, text.clone()));
+                    }
+                    text
+                }
+            };
+            Ok((i, text))
         })
         .collect()
 }
+
+/// How many distinct errors a slice keeps formatted (a linear search: kept short).
+const DISTINCT_ERRORS_KEPT: usize = 16;
 
 /// Rows per slice below which a batch is not split across threads.
 const MIN_ROWS_PER_THREAD: usize = 100_000;
