@@ -124,12 +124,22 @@ fn same_file(_: &File, _: &Path) -> std::io::Result<bool> {
     Ok(true)
 }
 
+/// What to do when a sync fails: never to return, so that nothing waiting is released.
+pub type OnFailedSync = fn(std::io::Error) -> !;
+
+/// Stops the process (see the module documentation).
+pub fn stop_the_process(e: std::io::Error) -> ! {
+    tracing::error!(error = %e, "syncing the WAL failed: stopping, so that recovery reads what is really on disk");
+    std::process::abort()
+}
+
 /// The flush thread's loop: waits for committed batches, syncs once for all that are
 /// waiting, releases them in commit order. Returns when the writer is gone and every
 /// batch is released.
 pub(super) fn run(
     committed: std::sync::mpsc::Receiver<Committed>,
     mut sync: Option<Sync>,
+    failed: OnFailedSync,
     effects: &Effects,
 ) {
     while let Ok(first) = committed.recv() {
@@ -138,8 +148,7 @@ pub(super) fn run(
         if let Some(sync) = &mut sync
             && let Err(e) = sync()
         {
-            tracing::error!(error = %e, "syncing the WAL failed: stopping, so that recovery reads what is really on disk");
-            std::process::abort();
+            failed(e);
         }
         for c in ready {
             c.release(effects);
@@ -152,10 +161,17 @@ mod tests {
     use super::*;
     use crate::store::writer::{self, WriterState};
 
-    #[test]
-    fn a_commit_is_answered_only_once_the_wal_is_synced() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("flush.db");
+    /// A writer on a new database in `dir` whose commits are made durable by `sync`.
+    fn writer_with(
+        dir: &Path,
+        sync: Sync,
+        failed: OnFailedSync,
+    ) -> (
+        tokio::sync::mpsc::Sender<Box<dyn Job>>,
+        std::thread::JoinHandle<()>,
+        PathBuf,
+    ) {
+        let path = dir.join("flush.db");
         let conn = crate::store::open_writer(&path, "full").unwrap();
         let policies = serde_json::from_value(serde_json::json!({"low-medium": {"steps": [
             {"target": {"role": "nurse"}, "timeout_seconds": 60}
@@ -169,35 +185,59 @@ mod tests {
             metrics: Arc::default(),
             timer_due: Arc::default(),
         };
-        // The sync blocks until the test lets it through.
-        let (open_gate, gate) = std::sync::mpsc::channel::<()>();
-        let sync: Sync = Box::new(move || gate.recv().map_err(std::io::Error::other));
         let (jobs, rx) = tokio::sync::mpsc::channel(8);
-        let writer = std::thread::spawn(move || writer::run(conn, state, rx, effects, Some(sync)));
-        let (job, mut answer) = writer::task(|ctx| {
+        let writer = std::thread::spawn(move || {
+            writer::run_with(conn, state, rx, effects, Some(sync), failed);
+        });
+        (jobs, writer, path)
+    }
+
+    /// Inserts `key` into the `meta` table; returns the receiver of the job's answer.
+    fn put(
+        jobs: &tokio::sync::mpsc::Sender<Box<dyn Job>>,
+        key: &'static str,
+    ) -> tokio::sync::oneshot::Receiver<Result<(), crate::problem::Problem>> {
+        let (job, answer) = writer::task(move |ctx| {
             ctx.conn
-                .execute("INSERT INTO meta (key, value) VALUES ('k1', 'x')", [])?;
+                .execute("INSERT INTO meta (key, value) VALUES (?1, 'x')", [key])?;
             Ok(())
         });
         jobs.blocking_send(job).unwrap();
+        answer
+    }
 
-        let reader = rusqlite::Connection::open(&path).unwrap();
-        let committed = || {
-            reader
-                .query_row("SELECT COUNT(*) FROM meta WHERE key = 'k1'", [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .unwrap()
-                == 1
-        };
+    /// Waits until a fresh connection sees `key` (committed, durable or not).
+    fn wait_committed(path: &Path, key: &str) {
+        let reader = rusqlite::Connection::open(path).unwrap();
         let since = std::time::Instant::now();
-        while !committed() {
+        while reader
+            .query_row("SELECT COUNT(*) FROM meta WHERE key = ?1", [key], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+            == 0
+        {
             assert!(
                 since.elapsed() < std::time::Duration::from_secs(10),
                 "never committed"
             );
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
+    }
+
+    fn fail_the_test(e: std::io::Error) -> ! {
+        panic!("sync failed: {e}")
+    }
+
+    #[test]
+    fn a_commit_is_answered_only_once_the_wal_is_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        // The sync blocks until the test lets it through.
+        let (open_gate, gate) = std::sync::mpsc::channel::<()>();
+        let sync: Sync = Box::new(move || gate.recv().map_err(std::io::Error::other));
+        let (jobs, writer, path) = writer_with(dir.path(), sync, fail_the_test);
+        let mut answer = put(&jobs, "k1");
+        wait_committed(&path, "k1");
         // Committed and visible, but not durable yet: nobody may have been answered.
         std::thread::sleep(std::time::Duration::from_millis(100));
         assert!(matches!(
@@ -206,6 +246,22 @@ mod tests {
         ));
         open_gate.send(()).unwrap();
         assert!(answer.blocking_recv().unwrap().is_ok());
+        drop(jobs);
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn a_failed_sync_answers_nobody() {
+        let dir = tempfile::tempdir().unwrap();
+        let sync: Sync = Box::new(|| Err(std::io::Error::other("the disk is gone")));
+        // Instead of stopping the process, the flush thread panics: nothing after it runs.
+        let (jobs, writer, path) = writer_with(dir.path(), sync, fail_the_test);
+        let answer = put(&jobs, "k1");
+        wait_committed(&path, "k1");
+        assert!(
+            answer.blocking_recv().is_err(),
+            "an answer was sent for a commit whose sync failed"
+        );
         drop(jobs);
         writer.join().unwrap();
     }

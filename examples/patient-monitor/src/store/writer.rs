@@ -188,13 +188,33 @@ pub struct Effects {
     pub timer_due: Arc<std::sync::atomic::AtomicBool>,
 }
 
-/// The writer thread's loop. Returns when every sender is gone.
+/// The writer thread's loop: commits made durable by `sync` (none: as SQLite leaves them),
+/// and the process stopped if a sync fails. Returns when every sender is gone.
 pub fn run(
+    conn: Connection,
+    state: WriterState,
+    rx: mpsc::Receiver<Box<dyn Job>>,
+    effects: Effects,
+    sync: Option<super::flush::Sync>,
+) {
+    run_with(
+        conn,
+        state,
+        rx,
+        effects,
+        sync,
+        super::flush::stop_the_process,
+    );
+}
+
+/// [`run`], with what to do when a sync fails.
+pub(crate) fn run_with(
     conn: Connection,
     mut state: WriterState,
     mut rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
     sync: Option<super::flush::Sync>,
+    failed: super::flush::OnFailedSync,
 ) {
     // A few batches may wait for their fsync; beyond that the writer waits too.
     let (committed, to_flush) = std::sync::mpsc::sync_channel(16);
@@ -202,7 +222,7 @@ pub fn run(
         let effects = effects.clone();
         std::thread::Builder::new()
             .name("sqlite-flush".into())
-            .spawn(move || super::flush::run(to_flush, sync, &effects))
+            .spawn(move || super::flush::run(to_flush, sync, failed, &effects))
     };
     let flusher = match flusher {
         Ok(f) => f,
