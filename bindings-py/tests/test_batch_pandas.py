@@ -113,6 +113,8 @@ def test_only_plain_text_objects_are_read_by_the_extension() -> None:
         pytest.param(lambda v: pd.Categorical(v), id="category"),
         pytest.param(lambda v: pd.Categorical(v, categories=["U", "alrt", "A", "V", "Confused", "  p "]), id="category unused"),
         pytest.param(lambda v: pd.array(v, dtype="string"), id="string"),
+        pytest.param(lambda v: pd.array(v, dtype="string[pyarrow]"), id="string[pyarrow]"),
+        pytest.param(lambda v: pd.array(v, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), id="str (pandas 3)"),
         pytest.param(lambda v: pd.array(v, dtype=pd.ArrowDtype(pa.string())), id="ArrowDtype string"),
         pytest.param(lambda v: pd.array(v, dtype=pd.ArrowDtype(pa.dictionary(pa.int16(), pa.string()))), id="ArrowDtype dictionary"),
     ],

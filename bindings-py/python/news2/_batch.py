@@ -56,13 +56,20 @@ def _array(name: str, values: Any) -> Any:
         # object data needs pandas' reading of NaN as null (``["A", nan]`` is text).
         dtype = getattr(values, "dtype", None)
         kind = getattr(dtype, "kind", "O")
-        if name == "consciousness" and kind == "O" and dtype is not None:
+        if name == "consciousness" and kind == "O" and dtype is not None and not _arrow_backed(dtype):
             text = _object_text(values)
             if text is not None:
                 return text
         return pa.array(values, from_pandas=kind not in "fiub")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         raise TypeError(f"column {name!r} cannot be read as one type: {e}") from e
+
+
+def _arrow_backed(dtype: Any) -> bool:
+    """Whether a pandas column already holds Arrow data (the ``str`` dtype of pandas 3,
+    ``string[pyarrow]``, an ``ArrowDtype``): pyarrow takes it as it is, where reading it as
+    objects would first make a Python string of every row."""
+    return getattr(dtype, "storage", None) == "pyarrow" or hasattr(dtype, "pyarrow_dtype")
 
 
 def _object_text(values: Any) -> Any:
@@ -130,13 +137,14 @@ def _to_pandas(columns: dict[str, Any], index: Any) -> Any:
             codes, labels = values
             frame[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels, ordered=True))
         elif name == "error":
-            rows, messages = values
-            errors = np.empty(n, dtype=object)  # numpy fills an object array with None
-            errors[rows] = messages
             if _infers_string(pd):
-                # What pyarrow's to_pandas gives text under pandas' string inference.
-                frame[name] = pd.array(errors, dtype=pd.StringDtype(na_value=np.nan))
+                # What pyarrow's to_pandas gives text under pandas' string inference, built on
+                # the extension's Arrow array (from objects, pandas checks every one of them).
+                frame[name] = pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
             else:
+                rows, messages = values
+                errors = np.empty(n, dtype=object)  # numpy fills an object array with None
+                errors[rows] = messages
                 # A Series of explicit dtype: a bare object array would be scanned for dates.
                 frame[name] = pd.Series(errors, index=index, dtype=object, copy=False)
         else:
@@ -175,7 +183,11 @@ def score_batch(data: Any, *, spo2_scale: int | None = None, on_oxygen: bool | N
     else:
         table = data
     if kind == "pandas":
-        columns = _news2._score_arrow_numpy(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
+        import pandas as pd
+
+        columns = _news2._score_arrow_numpy(
+            table, spo2_scale=spo2_scale, on_oxygen=on_oxygen, error_arrow=_infers_string(pd)
+        )
         return _to_pandas(columns, data.index)
     result = _news2._score_arrow(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
     if kind == "polars":

@@ -258,17 +258,24 @@ pub(crate) fn _score_arrow<'py>(
 /// and the scores are ``uint8`` values, ``risk`` is ``(int8 codes, -1 for null; labels)``,
 /// ``error`` is ``(rows, messages)``, and ``missing`` is the ``bool`` mask of the rows
 /// that could not be scored.
+/// With ``error_arrow=True``, ``error`` is instead a pyarrow string array (null where a row
+/// was scored), for pandas' Arrow-backed ``str`` dtype.
 #[pyfunction]
-#[pyo3(signature = (data, *, spo2_scale=None, on_oxygen=None))]
+#[pyo3(signature = (data, *, spo2_scale=None, on_oxygen=None, error_arrow=false))]
 pub(crate) fn _score_arrow_numpy<'py>(
     py: Python<'py>,
     data: AnyRecordBatch,
     spo2_scale: Option<&Bound<'py, PyAny>>,
     on_oxygen: Option<&Bound<'py, PyAny>>,
+    error_arrow: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (keywords, batches) = read_call(py, data, spo2_scale, on_oxygen)?;
     let (out, messages) = py
         .detach(|| score_to_columns(&batches, keywords))
         .map_err(BatchError::into_pyerr)?;
-    out.into_numpy(py, messages)
+    if error_arrow {
+        out.into_numpy_arrow_errors(py, &messages)
+    } else {
+        out.into_numpy(py, messages)
+    }
 }

@@ -152,6 +152,24 @@ impl ScoreColumns {
         columns.set_item("missing", PyArray1::from_vec(py, missing))?;
         Ok(columns)
     }
+
+    /// [`Self::into_numpy`], with `error` a pyarrow string array instead of (rows, texts):
+    /// pandas' Arrow-backed `str` dtype takes it as it is, where it would check each of a
+    /// million objects.
+    pub(crate) fn into_numpy_arrow_errors<'py>(
+        self,
+        py: Python<'py>,
+        messages: &[(usize, String)],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let errors = error_text(self.error.len(), messages)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        let errors = pyo3_arrow::PyArray::from_array_ref(Arc::new(errors))
+            .to_pyarrow(py)?
+            .unbind();
+        let columns = self.into_numpy(py, Vec::new())?;
+        columns.set_item("error", errors)?;
+        Ok(columns)
+    }
 }
 
 /// The `error` column: the message of each bad row, null elsewhere. Built from offsets
