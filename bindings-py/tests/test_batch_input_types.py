@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -59,3 +60,23 @@ def test_float32_cells_round_as_written() -> None:
     expected = news2.score(**vitals, temperature=36.05).parameters["temperature"]
     batch = {**{k: [v] for k, v in vitals.items()}, "temperature": pa.array([36.05], pa.float32())}
     assert news2.score_batch(batch).to_pylist()[0]["temperature_score"] == expected
+
+
+@pytest.mark.parametrize("text_type", [pa.string(), pa.large_string(), pa.string_view()], ids=str)
+def test_a_null_text_is_missing_whatever_its_slot_holds(text_type: pa.DataType) -> None:
+    """Chart letters are read from Arrow's offsets or views directly; a null row is missing
+    even where its slot holds a letter (row 1 holds "U")."""
+    texts = ["A", "U", "v", "alert", "é", "x"]
+    data = "".join(texts).encode()
+    offsets = np.cumsum([0] + [len(t.encode()) for t in texts]).astype(np.int32)
+    validity = pa.array([True, False, True, True, True, True]).buffers()[1]
+    held = pa.Array.from_buffers(
+        pa.string(), len(texts), [validity, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)]
+    ).cast(text_type)
+    vitals = {"respiration_rate": [16.0] * 6, "spo2": [97.0] * 6, "systolic_bp": [120.0] * 6, "pulse": [70.0] * 6}
+    vitals["temperature"] = [37.0] * 6
+    out = news2.score_batch(pa.table({**vitals, "consciousness": held}))
+    plain = pa.array(["A", None, "v", "alert", "é", "x"], text_type)
+    assert out.to_pylist() == news2.score_batch(pa.table({**vitals, "consciousness": plain})).to_pylist()
+    assert [r["consciousness_score"] for r in out.to_pylist()] == [0, None, 3, 0, None, None]
+    assert "consciousness" in out.column("error")[1].as_py()

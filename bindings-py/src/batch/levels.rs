@@ -6,7 +6,7 @@ use arrow_array::types::{
     ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
     UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, OffsetSizeTrait};
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::DataType;
 use news2_core::Acvpu;
@@ -42,13 +42,25 @@ impl<'a> LevelCache<'a> {
         text.parse::<Acvpu>().map_or(INVALID_LEVEL, Acvpu::code)
     }
 
+    /// The code of the one-byte text `byte` (only ASCII is a one-byte text).
+    #[inline]
+    fn single_byte(&mut self, byte: u8) -> u8 {
+        *self.single[usize::from(byte)].get_or_insert_with(|| {
+            if byte.is_ascii() {
+                Self::parse(char::from(byte).encode_utf8(&mut [0; 4]))
+            } else {
+                INVALID_LEVEL
+            }
+        })
+    }
+
     #[inline]
     fn code(&mut self, text: Option<&'a str>) -> u8 {
         let Some(text) = text else {
             return MISSING_CODE;
         };
         if let [byte] = text.as_bytes() {
-            return *self.single[usize::from(*byte)].get_or_insert_with(|| Self::parse(text));
+            return self.single_byte(*byte);
         }
         if let Some(&(_, code)) = self.seen.iter().find(|(t, _)| *t == text) {
             return code;
@@ -115,9 +127,9 @@ pub(super) fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
         expected: "text: A, C, V, P or U, or the words",
     };
     match array.data_type() {
-        DataType::Utf8 => Ok(plain(array, array.as_string::<i32>().iter(), &mut cache)),
-        DataType::LargeUtf8 => Ok(plain(array, array.as_string::<i64>().iter(), &mut cache)),
-        DataType::Utf8View => Ok(plain(array, array.as_string_view().iter(), &mut cache)),
+        DataType::Utf8 => Ok(offset_levels::<i32>(array, &mut cache)),
+        DataType::LargeUtf8 => Ok(offset_levels::<i64>(array, &mut cache)),
+        DataType::Utf8View => Ok(view_levels(array, &mut cache)),
         DataType::Dictionary(k, v) if is_text(v) => {
             let (codes, key_at) = match k.as_ref() {
                 DataType::Int8 => dictionary_codes::<Int8Type>(array, &mut cache),
@@ -146,14 +158,62 @@ pub(super) fn levels(array: &ArrayRef) -> Result<Levels, ColumnError> {
     }
 }
 
-/// The codes of a plain text column, whichever of Arrow's string layouts holds it.
-fn plain<'a>(
-    array: &ArrayRef,
-    texts: impl Iterator<Item = Option<&'a str>>,
+/// The codes of a text column of offsets (`string`, `large_string`). A chart letter is
+/// told by its length alone and read as one byte, with no string made of it.
+fn offset_levels<'a, O: OffsetSizeTrait>(
+    array: &'a ArrayRef,
     cache: &mut LevelCache<'a>,
 ) -> Levels {
+    let strings = array.as_string::<O>();
+    let bytes = strings.value_data();
+    let codes = strings
+        .value_offsets()
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let (start, end) = (w[0].as_usize(), w[1].as_usize());
+            if end == start + 1 {
+                cache.single_byte(bytes[start])
+            } else {
+                cache.code(Some(strings.value(i)))
+            }
+        })
+        .collect();
+    text_levels(array, codes)
+}
+
+/// The codes of a `string_view` column (polars' layout). A view holds a text of up to 12
+/// bytes itself, so a chart letter is read from the view, with no pointer followed.
+fn view_levels<'a>(array: &'a ArrayRef, cache: &mut LevelCache<'a>) -> Levels {
+    let strings = array.as_string_view();
+    let codes = strings
+        .views()
+        .iter()
+        .enumerate()
+        .map(|(i, &view)| {
+            // Bits 0–31: the length; bits 32–127: an inline text's bytes.
+            if view as u32 == 1 {
+                cache.single_byte((view >> 32) as u8)
+            } else {
+                cache.code(Some(strings.value(i)))
+            }
+        })
+        .collect();
+    text_levels(array, codes)
+}
+
+/// A plain text column's levels: `codes` read from every row, null rows then made missing
+/// (what a null row holds is not its text).
+fn text_levels(array: &ArrayRef, mut codes: Vec<u8>) -> Levels {
+    if let Some(nulls) = array.logical_nulls() {
+        for (code, valid) in codes.iter_mut().zip(nulls.iter()) {
+            if !valid {
+                *code = MISSING_CODE;
+            }
+        }
+    }
     Levels {
-        codes: texts.map(|t| cache.code(t)).collect(),
+        codes,
         texts: Texts::Plain(array.clone()),
     }
 }
