@@ -3,6 +3,7 @@
 
 use news2_core::batch::{
     NO_SCORE, RawColumns, ScoreColumnsMut, ValidColumns, score_columns, score_raw_columns,
+    score_raw_columns_reporting,
 };
 use news2_core::{Acvpu, Field, RawVitals, Vitals, VitalsError};
 use proptest::prelude::*;
@@ -149,7 +150,9 @@ proptest! {
             total, risk, respiration_rate: c_rr, spo2: c_spo2, on_oxygen: c_ox, systolic_bp: c_sbp,
             pulse: c_pulse, consciousness: c_acvpu, temperature: c_temp, error,
         };
-        let errors = score_raw_columns(&input, &mut out).unwrap();
+        let mut rejected = Vec::new();
+        let errors = score_raw_columns_reporting(&input, &mut out, |i, e| rejected.push((i, e))).unwrap();
+        let mut expected_rejected = Vec::new();
         let mut expected_errors = 0;
         for (i, r) in rows.iter().enumerate() {
             let exact = input.row(i);
@@ -170,10 +173,13 @@ proptest! {
                     let exact = exact.expect_err("the exact path agrees");
                     prop_assert_eq!(exact.field(), e.field(), "row {}: {:?}", i, r);
                     prop_assert_eq!(out.error[i], exact.code());
+                    expected_rejected.push((i, exact));
                 }
             }
         }
         prop_assert_eq!(errors, expected_errors);
+        // Every rejected row is reported once, in order, with the error the row itself gives.
+        prop_assert_eq!(rejected, expected_rejected);
     }
 
     #[test]

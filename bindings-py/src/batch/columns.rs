@@ -215,11 +215,10 @@ impl<'a> InputColumns<'a> {
         }
     }
 
-    /// Why row `i` could not be scored: the core's error for the row, with the value as
+    /// Why row `i` could not be scored, from the core's error `e` for the row: the value as
     /// given where the encoding lost it (an invalid scale number, an invalid level text).
-    pub(crate) fn error(&self, i: usize) -> Option<VitalsError> {
-        let e = self.raw().row(i).err()?;
-        Some(match e {
+    pub(crate) fn as_given(&self, i: usize, e: VitalsError) -> VitalsError {
+        match e {
             VitalsError::InvalidScale { .. } => self
                 .scales
                 .as_ref()
@@ -231,6 +230,6 @@ impl<'a> InputColumns<'a> {
                 .and_then(|t| t.parse::<Acvpu>().err())
                 .unwrap_or(e),
             e => e,
-        })
+        }
     }
 }

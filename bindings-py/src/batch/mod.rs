@@ -13,7 +13,7 @@ pub(crate) use self::object_text::_object_text_arrow;
 
 use arrow_array::RecordBatch;
 use arrow_select::concat::concat_batches;
-use news2_core::batch::{ScoreColumnsMut, score_raw_columns};
+use news2_core::batch::{ScoreColumnsMut, score_raw_columns_reporting};
 use news2_core::{Spo2Scale, VitalsError};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -56,22 +56,16 @@ fn score_slice(
     out: &mut ScoreColumnsMut<'_>,
 ) -> Result<Vec<(usize, String)>, BatchError> {
     let input = InputColumns::read(batch, keywords)?;
-    let errors =
-        score_raw_columns(&input.raw(), out).map_err(|e| BatchError::Internal(e.to_string()))?;
-    if errors == 0 {
-        return Ok(Vec::new());
-    }
+    let mut rejected = Vec::new();
+    score_raw_columns_reporting(&input.raw(), out, |i, e| rejected.push((i, e)))
+        .map_err(|e| BatchError::Internal(e.to_string()))?;
     // Bad rows mostly repeat a few errors (a device's column missing for a while): each
     // distinct error is formatted once, a copy of its text serves the rows that repeat it.
     let mut formatted: Vec<(VitalsError, String)> = Vec::new();
-    out.error
-        .iter()
-        .enumerate()
-        .filter(|(_, code)| **code != 0)
-        .map(|(i, _)| {
-            let e = input.error(i).ok_or_else(|| {
-                BatchError::Internal(format!("row {i} has an error code but no error"))
-            })?;
+    Ok(rejected
+        .into_iter()
+        .map(|(i, e)| {
+            let e = input.as_given(i, e);
             let text = match formatted.iter().find(|(seen, _)| *seen == e) {
                 Some((_, text)) => text.clone(),
                 None => {
@@ -82,9 +76,9 @@ fn score_slice(
                     text
                 }
             };
-            Ok((i, text))
+            (i, text)
         })
-        .collect()
+        .collect())
 }
 
 /// How many distinct errors a slice keeps formatted (a linear search: kept short).

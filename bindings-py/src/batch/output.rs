@@ -185,7 +185,7 @@ fn error_text(n: usize, messages: &[(usize, String)]) -> Result<StringArray, Arr
     let mut next_row = 0;
     for (row, message) in messages {
         let end = *offsets.last().unwrap_or(&0);
-        offsets.extend(std::iter::repeat_n(end, row - next_row));
+        offsets.resize(offsets.len() + (row - next_row), end);
         valid.append_n(row - next_row, false);
         values.push_str(message);
         offsets.push(i32::try_from(values.len()).map_err(|_| too_long())?);
@@ -193,7 +193,7 @@ fn error_text(n: usize, messages: &[(usize, String)]) -> Result<StringArray, Arr
         next_row = row + 1;
     }
     let end = *offsets.last().unwrap_or(&0);
-    offsets.extend(std::iter::repeat_n(end, n - next_row));
+    offsets.resize(offsets.len() + (n - next_row), end);
     valid.append_n(n - next_row, false);
     StringArray::try_new(
         OffsetBuffer::new(offsets.into()),

@@ -10,7 +10,7 @@
 
 mod raw;
 
-pub use raw::{RawColumns, ScoreColumnsMut, score_raw_columns};
+pub use raw::{RawColumns, ScoreColumnsMut, score_raw_columns, score_raw_columns_reporting};
 
 use crate::{
     Acvpu, ClinicalRisk, Pulse, RespirationRate, Spo2, Spo2Scale, SystolicBp, Temperature,

@@ -234,6 +234,41 @@ pub fn score_raw_columns(
     input: &RawColumns<'_>,
     out: &mut ScoreColumnsMut<'_>,
 ) -> Result<usize, LengthMismatch> {
+    score_raw_columns_reporting(input, out, |_, _| {})
+}
+
+/// [`score_raw_columns`], handing each row that cannot be scored to `rejected` with its
+/// error, in row order, while the row is in cache (asking [`RawColumns::row`] for it
+/// afterwards reads the row from memory again).
+///
+/// ```
+/// use news2_core::batch::{score_raw_columns_reporting, RawColumns, ScoreColumnsMut};
+/// use news2_core::VitalsError;
+///
+/// let input = RawColumns {
+///     respiration_rate: &[18.0, f64::NAN, 18.0],
+///     spo2: &[97.0, 97.0, 101.0],
+///     spo2_scale: None,
+///     on_oxygen: None,
+///     systolic_bp: &[120.0; 3],
+///     pulse: &[70.0; 3],
+///     consciousness: &[0; 3],
+///     temperature: &[37.0; 3],
+/// };
+/// let mut cols = [[0u8; 3]; 10];
+/// let [total, risk, rr, spo2, ox, sbp, pulse, acvpu, temp, error] = &mut cols;
+/// let mut out = ScoreColumnsMut { total, risk, respiration_rate: rr, spo2, on_oxygen: ox,
+///     systolic_bp: sbp, pulse, consciousness: acvpu, temperature: temp, error };
+/// let mut rejected: Vec<(usize, VitalsError)> = Vec::new();
+/// score_raw_columns_reporting(&input, &mut out, |row, e| rejected.push((row, e)))?;
+/// assert_eq!(rejected, [(1, input.row(1).unwrap_err()), (2, input.row(2).unwrap_err())]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_raw_columns_reporting(
+    input: &RawColumns<'_>,
+    out: &mut ScoreColumnsMut<'_>,
+    mut rejected: impl FnMut(usize, VitalsError),
+) -> Result<usize, LengthMismatch> {
     let n = input.len()?;
     check_lengths(
         n,
@@ -259,7 +294,11 @@ pub fn score_raw_columns(
             // The exact scalar checks, for the rows the branch-free pass set aside.
             for j in 0..len {
                 if chunk.ok[j] == 0 {
-                    let row = RowOutput::from_result(input.row(start + j));
+                    let result = input.row(start + j);
+                    if let Err(e) = result {
+                        rejected(start + j, e);
+                    }
+                    let row = RowOutput::from_result(result);
                     errors += usize::from(row.error != 0);
                     chunk.out.write_row(j, &row);
                 }
