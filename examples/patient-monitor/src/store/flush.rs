@@ -63,7 +63,7 @@ impl Committed {
 }
 
 /// How a commit is made durable before its answers go out.
-pub type Sync = Box<dyn FnMut() -> std::io::Result<()> + Send>;
+pub type WalSync = Box<dyn FnMut() -> std::io::Result<()> + Send>;
 
 /// The database's WAL file, synced through a descriptor of its own.
 #[derive(Debug)]
@@ -106,8 +106,8 @@ impl Wal {
         Ok(())
     }
 
-    /// This as a [`Sync`].
-    pub fn into_sync(mut self) -> Sync {
+    /// This as a [`WalSync`].
+    pub fn into_sync(mut self) -> WalSync {
         Box::new(move || self.sync())
     }
 }
@@ -138,7 +138,7 @@ pub fn stop_the_process(e: std::io::Error) -> ! {
 /// batch is released.
 pub(super) fn run(
     committed: std::sync::mpsc::Receiver<Committed>,
-    mut sync: Option<Sync>,
+    mut sync: Option<WalSync>,
     failed: OnFailedSync,
     effects: &Effects,
 ) {
@@ -164,7 +164,7 @@ mod tests {
     /// A writer on a new database in `dir` whose commits are made durable by `sync`.
     fn writer_with(
         dir: &Path,
-        sync: Sync,
+        sync: WalSync,
         failed: OnFailedSync,
     ) -> (
         tokio::sync::mpsc::Sender<Box<dyn Job>>,
@@ -234,7 +234,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // The sync blocks until the test lets it through.
         let (open_gate, gate) = std::sync::mpsc::channel::<()>();
-        let sync: Sync = Box::new(move || gate.recv().map_err(std::io::Error::other));
+        let sync: WalSync = Box::new(move || gate.recv().map_err(std::io::Error::other));
         let (jobs, writer, path) = writer_with(dir.path(), sync, fail_the_test);
         let mut answer = put(&jobs, "k1");
         wait_committed(&path, "k1");
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn a_failed_sync_answers_nobody() {
         let dir = tempfile::tempdir().unwrap();
-        let sync: Sync = Box::new(|| Err(std::io::Error::other("the disk is gone")));
+        let sync: WalSync = Box::new(|| Err(std::io::Error::other("the disk is gone")));
         // Instead of stopping the process, the flush thread panics: nothing after it runs.
         let (jobs, writer, path) = writer_with(dir.path(), sync, fail_the_test);
         let answer = put(&jobs, "k1");

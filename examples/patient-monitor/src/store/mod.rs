@@ -113,7 +113,7 @@ fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
 /// How the writer's answers are made durable. A connection set to `synchronous=FULL` is
 /// switched to `NORMAL`, and the flush thread syncs the WAL before answering (see
 /// [`flush`]); one set to `NORMAL` by the operator's choice keeps it and syncs nothing.
-fn durable_answers(conn: &Connection) -> rusqlite::Result<Option<flush::Sync>> {
+fn durable_answers(conn: &Connection) -> rusqlite::Result<Option<flush::WalSync>> {
     let level: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
     // 2 is FULL, 3 EXTRA; an in-memory database has no file to sync.
     let file = conn.path().filter(|p| !p.is_empty());

@@ -195,7 +195,7 @@ pub fn run(
     state: WriterState,
     rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
-    sync: Option<super::flush::Sync>,
+    sync: Option<super::flush::WalSync>,
 ) {
     run_with(
         conn,
@@ -213,7 +213,7 @@ pub(crate) fn run_with(
     mut state: WriterState,
     mut rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
-    sync: Option<super::flush::Sync>,
+    sync: Option<super::flush::WalSync>,
     failed: super::flush::OnFailedSync,
 ) {
     // A few batches may wait for their fsync; beyond that the writer waits too.
