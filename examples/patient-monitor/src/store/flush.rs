@@ -68,6 +68,7 @@ pub type WalSync = Box<dyn FnMut() -> std::io::Result<()> + Send>;
 /// The database's WAL file, synced through a descriptor of its own.
 #[derive(Debug)]
 pub struct Wal {
+    db: PathBuf,
     path: PathBuf,
     file: Option<File>,
 }
@@ -78,6 +79,7 @@ impl Wal {
         let mut path = db.as_os_str().to_owned();
         path.push("-wal");
         Self {
+            db: db.to_owned(),
             path: path.into(),
             file: None,
         }
@@ -88,10 +90,23 @@ impl Wal {
     /// The file is opened at the first call (SQLite creates it at the first write) and again
     /// if it was ever replaced; each time, its directory is synced too, so that its name is
     /// as durable as its contents.
+    ///
+    /// A WAL that is gone is not a failure. SQLite removes it only when its last connection
+    /// closes, after a checkpoint has copied every frame into the database file and synced
+    /// that; the frames written before are in the descriptor already open, which is synced
+    /// as SQLite's own `FULL` mode would sync it, or, if none was open yet, in the database
+    /// file, which is synced instead.
     pub fn sync(&mut self) -> std::io::Result<()> {
-        let file = match self.file.take() {
-            Some(f) if same_file(&f, &self.path)? => f,
-            _ => {
+        let named = match std::fs::metadata(&self.path) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        let file = match (self.file.take(), named) {
+            (Some(f), Some(named)) if same_file(&f.metadata()?, &named) => f,
+            (Some(f), None) => f,
+            (None, None) => return File::open(&self.db)?.sync_data(),
+            (_, Some(_)) => {
                 let f = File::open(&self.path)?;
                 let dir = match self.path.parent() {
                     Some(d) if !d.as_os_str().is_empty() => d,
@@ -113,15 +128,14 @@ impl Wal {
 }
 
 #[cfg(unix)]
-fn same_file(f: &File, path: &Path) -> std::io::Result<bool> {
+fn same_file(open: &std::fs::Metadata, named: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    let (open, named) = (f.metadata()?, std::fs::metadata(path)?);
-    Ok(open.dev() == named.dev() && open.ino() == named.ino())
+    open.dev() == named.dev() && open.ino() == named.ino()
 }
 
 #[cfg(not(unix))]
-fn same_file(_: &File, _: &Path) -> std::io::Result<bool> {
-    Ok(true)
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// What to do when a sync fails: never to return, so that nothing waiting is released.
@@ -267,10 +281,11 @@ mod tests {
     }
 
     #[test]
-    fn syncs_the_wal_of_a_database_and_says_when_there_is_none() {
+    fn syncs_the_wal_of_a_database_or_the_database_when_the_wal_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("monitor.db");
         let mut wal = Wal::of(&db);
+        // No database and no WAL: nothing holds the commits, which is a failure.
         let missing = wal.sync().unwrap_err();
         assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
 
@@ -280,7 +295,15 @@ mod tests {
             .unwrap();
         assert!(dir.path().join("monitor.db-wal").exists());
         wal.sync().unwrap();
+        assert!(wal.file.is_some(), "the WAL itself was not opened");
         wal.sync().unwrap();
+
+        // Closing the last connection checkpoints the WAL into the database and removes it.
+        drop(conn);
+        assert!(!dir.path().join("monitor.db-wal").exists());
+        wal.sync().unwrap();
+        // A fresh Wal, with no descriptor open, syncs the database file instead.
+        Wal::of(&db).sync().unwrap();
     }
 
     #[cfg(unix)]
@@ -298,6 +321,23 @@ mod tests {
         let second = wal.file.as_ref().unwrap().metadata().unwrap();
         use std::os::unix::fs::MetadataExt;
         assert_ne!(first.ino(), second.ino());
-        assert!(same_file(wal.file.as_ref().unwrap(), &wal.path).unwrap());
+        let named = std::fs::metadata(&wal.path).unwrap();
+        assert!(same_file(&second, &named));
+    }
+
+    #[test]
+    fn a_database_removed_under_a_running_writer_does_not_stop_it() {
+        // What the test servers meet when their temporary directory goes before their
+        // writer: commits go on into the unlinked files, as they would under SQLite's FULL.
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gone.db");
+        let conn = crate::store::open_writer(&db, "full").unwrap();
+        let mut wal = Wal::of(&db);
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+            .unwrap();
+        wal.sync().unwrap();
+        drop(dir);
+        conn.execute_batch("INSERT INTO t VALUES (2)").unwrap();
+        wal.sync().unwrap();
     }
 }
