@@ -189,7 +189,7 @@ def score_batch(data: Any, *, spo2_scale: int | None = None, on_oxygen: bool | N
             table, spo2_scale=spo2_scale, on_oxygen=on_oxygen, error_arrow=_infers_string(pd)
         )
         return _to_pandas(columns, data.index)
-    result = _news2._score_arrow(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen)
+    result = _news2._score_arrow(table, spo2_scale=spo2_scale, on_oxygen=on_oxygen, error_view=kind == "polars")
     if kind == "polars":
         import polars as pl
 

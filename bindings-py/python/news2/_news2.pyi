@@ -306,7 +306,13 @@ def _replay(
     until: datetime.datetime | None = None,
     include_policies: bool = False,
 ) -> list[dict[str, Any]]: ...
-def _score_arrow(data: Any, *, spo2_scale: _Number | None = None, on_oxygen: bool | None = None) -> Any: ...
+def _score_arrow(
+    data: Any,
+    *,
+    spo2_scale: _Number | None = None,
+    on_oxygen: bool | None = None,
+    error_view: bool = False,
+) -> Any: ...
 def _score_arrow_numpy(
     data: Any,
     *,

@@ -22,7 +22,7 @@ use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PyTable};
 
 use self::columns::{ColumnError, InputColumns, Keywords};
-use self::output::ScoreColumns;
+use self::output::{ErrorText, ScoreColumns};
 use crate::errors::vitals_error;
 use crate::vitals::{flag, scale};
 
@@ -162,12 +162,13 @@ fn in_parallel<J: Send, T: Send>(
 fn score_to_arrow(
     batches: &[RecordBatch],
     keywords: Keywords,
+    text: ErrorText,
 ) -> Result<Vec<RecordBatch>, BatchError> {
     let budget = thread_budget();
     in_parallel(row_slices(batches, budget), budget, |slice| {
         let mut out = ScoreColumns::new(slice.num_rows());
         let messages = score_slice(&slice, keywords, &mut out.as_mut())?;
-        out.into_record_batch(&messages)
+        out.into_record_batch(&messages, text)
             .map_err(|e| BatchError::Internal(e.to_string()))
     })
 }
@@ -224,26 +225,34 @@ fn read_call(
 
 /// Scores an Arrow table, record batch or stream (anything with ``__arrow_c_stream__`` or
 /// ``__arrow_c_array__``); the package's ``score_batch`` wraps it. Returns a pyarrow
-/// ``RecordBatch`` for a single batch, else a pyarrow ``Table``.
+/// ``RecordBatch`` for a single batch, else a pyarrow ``Table``. With ``error_view=True``
+/// the ``error`` column is ``string_view`` instead of ``string`` (for polars, which takes
+/// that layout without a copy).
 #[pyfunction]
-#[pyo3(signature = (data, *, spo2_scale=None, on_oxygen=None))]
+#[pyo3(signature = (data, *, spo2_scale=None, on_oxygen=None, error_view=false))]
 pub(crate) fn _score_arrow<'py>(
     py: Python<'py>,
     data: AnyRecordBatch,
     spo2_scale: Option<&Bound<'py, PyAny>>,
     on_oxygen: Option<&Bound<'py, PyAny>>,
+    error_view: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let single = matches!(data, AnyRecordBatch::RecordBatch(_));
+    let text = if error_view {
+        ErrorText::Views
+    } else {
+        ErrorText::Offsets
+    };
     let (keywords, batches) = read_call(py, data, spo2_scale, on_oxygen)?;
     let scored = py
-        .detach(|| score_to_arrow(&batches, keywords))
+        .detach(|| score_to_arrow(&batches, keywords, text))
         .map_err(BatchError::into_pyerr)?;
     if single {
-        let batch = concat_batches(&output::schema(), &scored)
+        let batch = concat_batches(&output::schema(text), &scored)
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         PyRecordBatch::new(batch).into_pyarrow(py)
     } else {
-        PyTable::try_new(scored, output::schema())?.into_pyarrow(py)
+        PyTable::try_new(scored, output::schema(text))?.into_pyarrow(py)
     }
 }
 

@@ -2,9 +2,12 @@
 
 use std::sync::{Arc, OnceLock};
 
+use arrow_array::builder::make_view;
 use arrow_array::types::UInt8Type;
-use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray, UInt8Array};
-use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBuffer, OffsetBuffer};
+use arrow_array::{
+    ArrayRef, DictionaryArray, RecordBatch, StringArray, StringViewArray, UInt8Array,
+};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use news2_core::Parameter;
 use news2_core::batch::{RISK_LABELS, ScoreColumnsMut};
@@ -18,9 +21,30 @@ fn score_column(p: Parameter) -> String {
     format!("{}_score", p.as_str())
 }
 
+/// How the `error` column's text is laid out in Arrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorText {
+    /// `Utf8`: offsets into one buffer, what every Arrow reader takes (pyarrow, pandas,
+    /// Spark).
+    Offsets,
+    /// `Utf8View`: polars' own layout for text, which it takes without a copy (from offsets
+    /// it rebuilds a view for each of the million rows).
+    Views,
+}
+
+impl ErrorText {
+    fn data_type(self) -> DataType {
+        match self {
+            Self::Offsets => DataType::Utf8,
+            Self::Views => DataType::Utf8View,
+        }
+    }
+}
+
 /// The schema of every `score_batch` output: `total`, `risk`, one `<parameter>_score` per
-/// parameter in chart order, and `error`. Every column is null where `error` is not.
-pub(crate) fn schema() -> SchemaRef {
+/// parameter in chart order, and `error` (text laid out as `text` says). Every column is
+/// null where `error` is not.
+pub(crate) fn schema(text: ErrorText) -> SchemaRef {
     let risk_type = DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8));
     let mut fields = vec![
         Field::new("total", DataType::UInt8, true),
@@ -32,7 +56,7 @@ pub(crate) fn schema() -> SchemaRef {
             .into_iter()
             .map(|p| Field::new(score_column(p), DataType::UInt8, true)),
     );
-    fields.push(Field::new("error", DataType::Utf8, true));
+    fields.push(Field::new("error", text.data_type(), true));
     Arc::new(Schema::new(fields))
 }
 
@@ -84,6 +108,7 @@ impl ScoreColumns {
     pub(crate) fn into_record_batch(
         self,
         messages: &[(usize, String)],
+        text: ErrorText,
     ) -> Result<RecordBatch, ArrowError> {
         let n = self.error.len();
         let scored = if messages.is_empty() {
@@ -108,15 +133,16 @@ impl ScoreColumns {
             UInt8Array::new(risk_keys.into(), scored.clone()),
             risk_labels(),
         )?;
-        let error_text: ArrayRef = if messages.is_empty() {
-            Arc::new(StringArray::new_null(n))
-        } else {
-            Arc::new(error_text(n, messages)?)
+        let error_text: ArrayRef = match (text, messages.is_empty()) {
+            (ErrorText::Offsets, true) => Arc::new(StringArray::new_null(n)),
+            (ErrorText::Offsets, false) => Arc::new(error_text(n, messages)?),
+            (ErrorText::Views, true) => Arc::new(StringViewArray::new_null(n)),
+            (ErrorText::Views, false) => Arc::new(error_views(n, messages)?),
         };
         let mut columns: Vec<ArrayRef> = vec![nullable(self.total), Arc::new(risk)];
         columns.extend(self.parameters.into_iter().map(nullable));
         columns.push(error_text);
-        RecordBatch::try_new(schema(), columns)
+        RecordBatch::try_new(schema(text), columns)
     }
 
     /// The columns as numpy arrays, without copying the score buffers: see
@@ -200,4 +226,83 @@ fn error_text(n: usize, messages: &[(usize, String)]) -> Result<StringArray, Arr
         values.into_bytes().into(),
         Some(NullBuffer::new(valid.finish())),
     )
+}
+
+/// [`error_text`] as a string view array: a 16-byte view per row (zeroed, that is empty,
+/// under the nulls), messages longer than a view's 12 inline bytes in one data buffer.
+fn error_views(n: usize, messages: &[(usize, String)]) -> Result<StringViewArray, ArrowError> {
+    let too_long = || ArrowError::ComputeError("error messages exceed 4 GiB".to_owned());
+    let mut views = vec![0_u128; n];
+    let mut data = Vec::with_capacity(
+        messages
+            .iter()
+            .map(|(_, m)| m.len())
+            .filter(|&len| len > 12)
+            .sum(),
+    );
+    let mut valid = BooleanBufferBuilder::new(n);
+    valid.append_n(n, false);
+    for (row, message) in messages {
+        let offset = u32::try_from(data.len()).map_err(|_| too_long())?;
+        if message.len() > 12 {
+            data.extend_from_slice(message.as_bytes());
+        }
+        views[*row] = make_view(message.as_bytes(), 0, offset);
+        valid.set_bit(*row, true);
+    }
+    StringViewArray::try_new(
+        views.into(),
+        vec![Buffer::from_vec(data)],
+        Some(NullBuffer::new(valid.finish())),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::Array;
+
+    fn messages() -> Vec<(usize, String)> {
+        vec![
+            (1, "short".to_owned()),
+            (2, "exactly12byt".to_owned()),
+            (4, "a message longer than twelve bytes".to_owned()),
+            (5, "and another one, after it".to_owned()),
+        ]
+    }
+
+    #[test]
+    fn views_and_offsets_hold_the_same_text_and_nulls() {
+        let offsets = error_text(7, &messages()).unwrap();
+        let views = error_views(7, &messages()).unwrap();
+        assert_eq!(views.len(), 7);
+        for row in 0..7 {
+            assert_eq!(views.is_null(row), offsets.is_null(row), "row {row}");
+            if offsets.is_valid(row) {
+                assert_eq!(views.value(row), offsets.value(row), "row {row}");
+            }
+        }
+        let given: Vec<_> = messages().into_iter().map(|(r, m)| (r, Some(m))).collect();
+        let read: Vec<_> = (0..7)
+            .filter(|&r| views.is_valid(r))
+            .map(|r| (r, Some(views.value(r).to_owned())))
+            .collect();
+        assert_eq!(read, given);
+    }
+
+    #[test]
+    fn a_batch_has_the_schema_its_text_layout_names() {
+        for text in [ErrorText::Offsets, ErrorText::Views] {
+            let mut out = ScoreColumns::new(7);
+            for (row, _) in messages() {
+                out.error[row] = 1;
+            }
+            let batch = out.into_record_batch(&messages(), text).unwrap();
+            assert_eq!(batch.schema(), schema(text));
+            let error = batch.column_by_name("error").unwrap();
+            assert_eq!(error.data_type(), &text.data_type());
+            assert_eq!(error.null_count(), 3);
+            assert_eq!(batch.column_by_name("total").unwrap().null_count(), 4);
+        }
+    }
 }
