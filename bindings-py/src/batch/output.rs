@@ -260,23 +260,34 @@ mod tests {
         ]
     }
 
+    /// Each row of a text column: its text, or `None` where it is null.
+    fn rows(array: &dyn Array) -> Vec<Option<String>> {
+        (0..array.len())
+            .map(|r| {
+                array.is_valid(r).then(|| match array.data_type() {
+                    DataType::Utf8View => array.as_string_view().value(r).to_owned(),
+                    _ => array.as_string::<i32>().value(r).to_owned(),
+                })
+            })
+            .collect()
+    }
+
     #[test]
-    fn views_and_offsets_hold_the_same_text_and_nulls() {
-        let offsets = error_text(7, &messages()).unwrap();
-        let views = error_views(7, &messages()).unwrap();
-        assert_eq!(views.len(), 7);
-        for row in 0..7 {
-            assert_eq!(views.is_null(row), offsets.is_null(row), "row {row}");
-            if offsets.is_valid(row) {
-                assert_eq!(views.value(row), offsets.value(row), "row {row}");
-            }
+    fn both_layouts_put_each_message_at_its_row_and_null_elsewhere() {
+        let mut expected = vec![None; 7];
+        for (row, m) in messages() {
+            expected[row] = Some(m);
         }
-        let given: Vec<_> = messages().into_iter().map(|(r, m)| (r, Some(m))).collect();
-        let read: Vec<_> = (0..7)
-            .filter(|&r| views.is_valid(r))
-            .map(|r| (r, Some(views.value(r).to_owned())))
-            .collect();
-        assert_eq!(read, given);
+        assert_eq!(rows(&error_text(7, &messages()).unwrap()), expected);
+        assert_eq!(rows(&error_views(7, &messages()).unwrap()), expected);
+    }
+
+    #[test]
+    fn without_messages_every_row_is_null() {
+        for n in [0, 1, 1000] {
+            assert_eq!(rows(&error_text(n, &[]).unwrap()), vec![None; n]);
+            assert_eq!(rows(&error_views(n, &[]).unwrap()), vec![None; n]);
+        }
     }
 
     #[test]
