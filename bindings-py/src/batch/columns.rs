@@ -11,7 +11,7 @@ use std::fmt::Write;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float16Type, Float32Type, Float64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_buffer::BooleanBuffer;
+use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::DataType;
 use news2_core::batch::{MISSING_CODE, RawColumns};
 use news2_core::{Acvpu, Spo2Scale, VitalsError};
@@ -120,13 +120,7 @@ fn flags(array: &ArrayRef) -> Result<Vec<u8>, ColumnError> {
         DataType::Boolean => {
             let flags = array.as_boolean();
             let mut codes = bytes_of_bits(flags.values());
-            if let Some(nulls) = flags.nulls().filter(|n| n.null_count() > 0) {
-                for (code, valid) in codes.iter_mut().zip(bytes_of_bits(nulls.inner())) {
-                    if valid == 0 {
-                        *code = MISSING_CODE;
-                    }
-                }
-            }
+            missing_where_null(&mut codes, flags.nulls());
             Ok(codes)
         }
         DataType::Null => Ok(vec![MISSING_CODE; array.len()]),
@@ -148,6 +142,18 @@ fn bytes_of_bits(bits: &BooleanBuffer) -> Vec<u8> {
     }
     bytes.truncate(bits.len());
     bytes
+}
+
+/// Sets [`MISSING_CODE`] at every row `nulls` marks null, its validity read a word at a
+/// time.
+pub(super) fn missing_where_null(codes: &mut [u8], nulls: Option<&NullBuffer>) {
+    if let Some(nulls) = nulls.filter(|n| n.null_count() > 0) {
+        for (code, valid) in codes.iter_mut().zip(bytes_of_bits(nulls.inner())) {
+            if valid == 0 {
+                *code = MISSING_CODE;
+            }
+        }
+    }
 }
 
 /// `spo2_scale` as the core's codes, with the numbers as given for error messages.

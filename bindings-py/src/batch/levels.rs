@@ -12,7 +12,7 @@ use arrow_schema::DataType;
 use news2_core::Acvpu;
 use news2_core::batch::MISSING_CODE;
 
-use super::columns::ColumnError;
+use super::columns::{ColumnError, missing_where_null};
 
 /// A consciousness text the core's parser refuses. Any code the core does not know
 /// reads as invalid; this one keeps clear of the valid codes and of [`MISSING_CODE`].
@@ -205,13 +205,7 @@ fn view_levels<'a>(array: &'a ArrayRef, cache: &mut LevelCache<'a>) -> Levels {
 /// A plain text column's levels: `codes` read from every row, null rows then made missing
 /// (what a null row holds is not its text).
 fn text_levels(array: &ArrayRef, mut codes: Vec<u8>) -> Levels {
-    if let Some(nulls) = array.logical_nulls() {
-        for (code, valid) in codes.iter_mut().zip(nulls.iter()) {
-            if !valid {
-                *code = MISSING_CODE;
-            }
-        }
-    }
+    missing_where_null(&mut codes, array.logical_nulls().as_ref());
     Levels {
         codes,
         texts: Texts::Plain(array.clone()),
