@@ -66,6 +66,24 @@ def test_many_distinct_texts_keep_their_error_messages() -> None:
     assert "level 1" in out["error"][1]
 
 
+def test_more_distinct_texts_than_narrow_dictionary_keys_hold() -> None:
+    """Past 127 distinct spellings the column is read again with wide keys: every row
+    keeps its own text, whichever key width read it."""
+    levels = [None if i % 50 == 7 else f"level {i}" for i in range(300)] + ["A", "v"]
+    narrow = _news2._object_text_arrow(np.array(levels[:100] + ["A"], dtype=object))
+    wide = _news2._object_text_arrow(np.array(levels, dtype=object))
+    assert narrow is not None and wide is not None
+    assert str(narrow.type.index_type) == "int8" and str(wide.type.index_type) == "int32"
+    assert narrow.to_pylist() == levels[:100] + ["A"]
+    assert wide.to_pylist() == levels
+    vitals = {k: [v[i % len(v)] for i in range(len(levels))] for k, v in VITALS.items()}
+    frame = pd.DataFrame({**vitals, "consciousness": np.array(levels, dtype=object)})
+    table = pa.table({**vitals, "consciousness": pa.array(levels, pa.string())})
+    out = news2.score_batch(frame)
+    assert _rows(out) == _rows(news2.score_batch(table))
+    assert "level 299" in out["error"][299] and out["total"][300] is not pd.NA
+
+
 def test_non_contiguous_object_column() -> None:
     levels = np.array(["A", "x", "V", "x", "alrt", "x", None, "x", "C", "x", "U", "x"], dtype=object)[::2]
     assert not levels.flags.c_contiguous

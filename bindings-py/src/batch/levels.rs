@@ -242,12 +242,6 @@ fn dictionary_codes<'a, K: ArrowDictionaryKeyType>(
                 .unwrap_or(MISSING_CODE)
         })
         .collect();
-    if let Some(nulls) = keys.nulls() {
-        for (code, valid) in codes.iter_mut().zip(nulls.iter()) {
-            if !valid {
-                *code = MISSING_CODE;
-            }
-        }
-    }
+    missing_where_null(&mut codes, keys.nulls());
     (codes, key_at::<K>)
 }

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::types::Int32Type;
-use arrow_array::{DictionaryArray, Int32Array, StringArray};
+use arrow_array::types::{ArrowDictionaryKeyType, Int8Type, Int32Type};
+use arrow_array::{ArrayRef, DictionaryArray, PrimitiveArray, StringArray};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::ArrowError;
 use numpy::PyReadonlyArray1;
@@ -30,75 +30,123 @@ struct Dictionary {
     by_text: HashMap<String, i32>,
 }
 
-/// The key of a null row (replaced by 0 under the validity mask at the end).
-const NULL_KEY: i32 = -1;
+/// A dictionary key as stored: `i8` while a column has at most 127 distinct texts (nearly
+/// always; a quarter of the memory `i32` writes), `i32` beyond.
+trait Key: Copy + PartialEq + TryFrom<i32> {
+    /// The key of a null row (replaced by 0 under the validity mask at the end).
+    const NULL: Self;
+    const ZERO: Self;
+}
+
+impl Key for i8 {
+    const NULL: Self = -1;
+    const ZERO: Self = 0;
+}
+
+impl Key for i32 {
+    const NULL: Self = -1;
+    const ZERO: Self = 0;
+}
+
+/// Why a pass over the cells stopped.
+enum Stop {
+    /// A cell pyarrow should judge (not `str`, `None` or NaN).
+    Foreign,
+    /// More distinct texts than the key type holds.
+    Full,
+    /// Arrow refused the array (its keys are in range by construction: not expected).
+    Arrow(ArrowError),
+}
 
 impl Dictionary {
-    fn key(&mut self, text: &str) -> Option<i32> {
+    fn key(&mut self, text: &str) -> Result<i32, Stop> {
         if let Some(&k) = self.by_text.get(text) {
-            return Some(k);
+            return Ok(k);
         }
-        let k = i32::try_from(self.values.len()).ok()?;
+        let k = i32::try_from(self.values.len()).map_err(|_| Stop::Full)?;
         self.values.push(text.to_owned());
         self.by_text.insert(text.to_owned(), k);
-        Some(k)
+        Ok(k)
     }
 
-    /// The key of every cell, or `Err` at the first cell pyarrow should judge. A run of
-    /// the same few objects costs one comparison a row.
-    fn keys<'a>(
+    /// The key of every cell. A run of the same few objects costs one comparison a row.
+    fn keys<'a, K: Key>(
         &mut self,
         py: Python<'_>,
         cells: impl Iterator<Item = &'a Py<PyAny>>,
         len: usize,
-    ) -> Result<Vec<i32>, ()> {
+    ) -> Result<Vec<K>, Stop> {
         let mut keys = Vec::with_capacity(len);
         // Objects by address bits (they are 16-byte aligned): a hit, nearly every row, is
         // one comparison the branch predictor gets right whatever the order of the levels.
         // No object lives at address 0, so an empty slot always misses.
-        let mut slots = [(0_usize, NULL_KEY); SLOTS];
+        let mut slots = [(0_usize, K::NULL); SLOTS];
         for cell in cells {
             let address = cell.as_ptr() as usize;
             let slot = &mut slots[(address >> 4) % SLOTS];
             if slot.0 != address {
-                *slot = (address, self.classify(cell.bind(py))?);
+                let key = match self.classify(cell.bind(py))? {
+                    None => K::NULL,
+                    Some(k) => K::try_from(k).map_err(|_| Stop::Full)?,
+                };
+                *slot = (address, key);
             }
             keys.push(slot.1);
         }
         Ok(keys)
     }
 
-    /// The key of a cell not seen at its address before.
-    fn classify(&mut self, cell: &Bound<'_, PyAny>) -> Result<i32, ()> {
+    /// The key of a cell not seen at its address before (`None` for a null).
+    fn classify(&mut self, cell: &Bound<'_, PyAny>) -> Result<Option<i32>, Stop> {
         if cell.is_none() {
-            Ok(NULL_KEY)
+            Ok(None)
         } else if let Ok(text) = cell.cast::<PyString>() {
             // A string that is not valid UTF-8 (a lone surrogate) is pyarrow's to refuse.
-            self.key(text.to_str().map_err(|_| ())?).ok_or(())
+            self.key(text.to_str().map_err(|_| Stop::Foreign)?)
+                .map(Some)
         } else if cell.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-            Ok(NULL_KEY)
+            Ok(None)
         } else {
-            Err(())
+            Err(Stop::Foreign)
         }
     }
 
-    fn into_arrow(self, mut keys: Vec<i32>) -> Result<DictionaryArray<Int32Type>, ArrowError> {
-        let nulls = keys.contains(&NULL_KEY).then(|| {
+    fn into_arrow<K>(self, mut keys: Vec<K::Native>) -> Result<ArrayRef, ArrowError>
+    where
+        K: ArrowDictionaryKeyType,
+        K::Native: Key,
+    {
+        let nulls = keys.contains(&Key::NULL).then(|| {
             NullBuffer::new(BooleanBuffer::collect_bool(keys.len(), |i| {
-                keys[i] != NULL_KEY
+                keys[i] != Key::NULL
             }))
         });
         if nulls.is_some() {
             // Keys under a null are never read, but keep them in range for strict readers.
             keys.iter_mut()
-                .filter(|k| **k == NULL_KEY)
-                .for_each(|k| *k = 0);
+                .filter(|k| **k == Key::NULL)
+                .for_each(|k| *k = Key::ZERO);
         }
-        DictionaryArray::try_new(
-            Int32Array::new(keys.into(), nulls),
+        Ok(Arc::new(DictionaryArray::<K>::try_new(
+            PrimitiveArray::<K>::new(keys.into(), nulls),
             Arc::new(StringArray::from(self.values)),
-        )
+        )?))
     }
+}
+
+/// The column as a dictionary array with keys of type `K`, or why not.
+fn read<K>(py: Python<'_>, values: &PyReadonlyArray1<'_, Py<PyAny>>) -> Result<ArrayRef, Stop>
+where
+    K: ArrowDictionaryKeyType,
+    K::Native: Key,
+{
+    let mut dictionary = Dictionary::default();
+    let len = values.as_array().len();
+    let keys = match values.as_slice() {
+        Ok(cells) => dictionary.keys(py, cells.iter(), len),
+        Err(_) => dictionary.keys(py, values.as_array().iter(), len),
+    }?;
+    dictionary.into_arrow::<K>(keys).map_err(Stop::Arrow)
 }
 
 /// The text column ``values`` (a 1-d numpy object array) as a pyarrow dictionary array, or
@@ -108,19 +156,21 @@ pub(crate) fn _object_text_arrow<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, Py<PyAny>>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let mut dictionary = Dictionary::default();
-    let len = values.as_array().len();
-    let keys = match values.as_slice() {
-        Ok(cells) => dictionary.keys(py, cells.iter(), len),
-        Err(_) => dictionary.keys(py, values.as_array().iter(), len),
+    // Rare: a column of many spellings is read again with wide keys.
+    let read = read::<Int8Type>(py, &values).or_else(|stop| match stop {
+        Stop::Full => read::<Int32Type>(py, &values),
+        stop => Err(stop),
+    });
+    let array = match read {
+        Ok(array) => array,
+        Err(Stop::Foreign) => return Ok(None),
+        Err(Stop::Full) => {
+            return Err(PyRuntimeError::new_err(
+                "a text column has more distinct values than an Arrow dictionary holds",
+            ));
+        }
+        Err(Stop::Arrow(e)) => return Err(PyRuntimeError::new_err(e.to_string())),
     };
-    let Ok(keys) = keys else {
-        return Ok(None);
-    };
-    let array = dictionary
-        .into_arrow(keys)
-        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    let array = PyArray::from_array_ref(Arc::new(array));
-    let array = array.to_pyarrow(py)?.unbind();
+    let array = PyArray::from_array_ref(array).to_pyarrow(py)?.unbind();
     Ok(Some(array.into_bound(py)))
 }
