@@ -15,6 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CRATE="$ROOT/bindings-py"
 VENV="$ROOT/.venv"
 REQUIREMENTS="$CRATE/requirements-dev.txt"
+DOCBR_VERSION=2.0.1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/py}"
 MODE="${1:-all}"
 started=$SECONDS
@@ -71,6 +72,12 @@ step "build the extension (maturin develop --release, target $CARGO_TARGET_DIR)"
 case "$MODE" in
   build) ;;
   bench)
+    # The optional baseline: measured when it installs, skipped (and said so) if not.
+    if ! "$PYTHON" -c 'import validate_docbr' 2>/dev/null; then
+      step "validate-docbr (optional baseline)"
+      "$PYTHON" -m pip install --disable-pip-version-check -q "validate-docbr==$DOCBR_VERSION" \
+        || echo "python: validate-docbr did not install: the benchmark skips it"
+    fi
     step "benchmark"
     "$PYTHON" "$CRATE/bench/bench.py"
     ;;
