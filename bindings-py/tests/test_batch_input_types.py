@@ -80,3 +80,27 @@ def test_a_null_text_is_missing_whatever_its_slot_holds(text_type: pa.DataType) 
     assert out.to_pylist() == news2.score_batch(pa.table({**vitals, "consciousness": plain})).to_pylist()
     assert [r["consciousness_score"] for r in out.to_pylist()] == [0, None, 3, 0, None, None]
     assert "consciousness" in out.column("error")[1].as_py()
+
+
+@pytest.mark.parametrize("step", [1, 3])
+def test_numpy_bool_flags_read_as_given(step: int) -> None:
+    """numpy ``bool`` columns (packed by the package, not pyarrow) give what a list of the
+    same flags gives: a length that is not a multiple of 8, and a strided view."""
+    rng = np.random.default_rng(7)
+    n = 1003
+    flags = rng.random(n * step) < 0.4
+    on_oxygen = flags[::step]
+    vitals = {
+        "respiration_rate": np.full(n, 18.0),
+        "spo2": rng.integers(85, 100, n).astype(float),
+        "systolic_bp": np.full(n, 120.0),
+        "pulse": np.full(n, 70.0),
+        "consciousness": np.array(["A"] * n, dtype=object),
+        "temperature": np.full(n, 37.0),
+    }
+    expected = news2.score_batch(pa.table({**vitals, "on_oxygen": pa.array(on_oxygen.tolist())})).to_pylist()
+    assert news2.score_batch({**vitals, "on_oxygen": on_oxygen}).to_pylist() == expected
+    frame = pd.DataFrame({**vitals, "on_oxygen": on_oxygen})
+    assert frame["on_oxygen"].dtype == np.dtype(bool)
+    assert _rows(news2.score_batch(frame)) == _rows(pa.Table.from_pylist(expected))
+    assert sum(r["on_oxygen_score"] == 2 for r in expected) == int(on_oxygen.sum()) > 0
