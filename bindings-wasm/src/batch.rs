@@ -1,7 +1,7 @@
 //! `scoreBatch`: typed-array columns in, typed-array columns out, through the core's
-//! `score_raw_columns` (which checks every row exactly like the scalar path).
+//! `score_raw_columns_reporting` (which checks every row exactly like the scalar path).
 
-use news2_core::batch::{RawColumns, ScoreColumnsMut, score_raw_columns};
+use news2_core::batch::{RawColumns, ScoreColumnsMut, score_raw_columns_reporting};
 use wasm_bindgen::prelude::*;
 
 use crate::failure::Failure;
@@ -40,9 +40,9 @@ impl BatchScores {
     }
 }
 
-/// Scores columns with `news2_core::batch::score_raw_columns` (NaN is missing; see
-/// `RawColumns` for the codes), then names the field of each failed row with
-/// `RawColumns::row`. Columns of different lengths are a `length_mismatch` failure.
+/// Scores columns with `news2_core::batch::score_raw_columns_reporting` (NaN is missing;
+/// see `RawColumns` for the codes), which also names the field of each failed row. Columns
+/// of different lengths are a `length_mismatch` failure.
 #[allow(clippy::too_many_arguments)] // one column per vital
 #[wasm_bindgen(js_name = scoreColumns)]
 pub fn score_columns(
@@ -82,18 +82,10 @@ pub fn score_columns(
         temperature: next(),
         error: next(),
     };
-    let errors = score_raw_columns(&input, &mut out)?;
-    // Only failed rows are read again, for the field the core names.
-    for (i, (&code, field)) in out.error.iter().zip(error_field.iter_mut()).enumerate() {
-        *field = if code == 0 {
-            NO_FIELD
-        } else {
-            input
-                .row(i)
-                .err()
-                .map_or(NO_FIELD, |e| field_code(e.field()))
-        };
-    }
+    error_field.fill(NO_FIELD);
+    let errors = score_raw_columns_reporting(&input, &mut out, |row, e| {
+        error_field[row] = field_code(e.field());
+    })?;
     Ok(BatchScores {
         columns,
         errors: u32::try_from(errors).unwrap_or(u32::MAX),
