@@ -46,7 +46,9 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops serving and the background tasks; waits for the server to finish.
+    /// Stops serving and the background tasks, waits for the server to finish, then
+    /// closes the database: queued writes are committed and answered, and the writer
+    /// has ended when this returns.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -59,6 +61,14 @@ impl Running {
             .is_err()
         {
             self.server.abort();
+        }
+        // Bounded like the server: a sync stuck on a failing disk must not hang the exit
+        // (the writer stops the process itself if the sync fails).
+        if tokio::time::timeout(Duration::from_secs(10), self.state.store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the database writer did not finish within 10 s of shutdown");
         }
     }
 

@@ -65,3 +65,29 @@ async fn every_201_is_already_committed_when_it_arrives() {
         t.await.expect("request task");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_the_server_ends_its_database_writer() {
+    let s = TestServer::start().await;
+    let nurse = s.login("nurse").await;
+    let pid = s
+        .register(&nurse, "Stop Test", &cpf(700_000_100), "ward-a")
+        .await;
+    let r = s
+        .post(
+            &format!("/api/patients/{pid}/vitals"),
+            &nurse,
+            normal_vitals(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let store = s.store().expect("a server started here");
+    assert!(store.writer_alive());
+    let dir = s.stop().await;
+    // Stopped, not merely asked to stop: the writer has ended and refuses any later write,
+    // so nothing touches the database once the directory may be removed.
+    assert!(!store.writer_alive());
+    let refused = store.write(|_| Ok(())).await.unwrap_err();
+    assert_eq!(refused.status, 503, "{refused:?}");
+    drop(dir);
+}

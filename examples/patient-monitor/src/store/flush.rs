@@ -201,7 +201,15 @@ mod tests {
         };
         let (jobs, rx) = tokio::sync::mpsc::channel(8);
         let writer = std::thread::spawn(move || {
-            writer::run_with(conn, state, rx, effects, Some(sync), failed);
+            writer::run_with(
+                conn,
+                state,
+                rx,
+                effects,
+                Some(sync),
+                failed,
+                &Default::default(),
+            );
         });
         (jobs, writer, path)
     }

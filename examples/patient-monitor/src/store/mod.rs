@@ -6,6 +6,7 @@ pub mod schema;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
@@ -22,7 +23,15 @@ const READERS: usize = 4;
 pub struct Store {
     jobs: mpsc::Sender<Box<dyn Job>>,
     readers: Arc<Readers>,
+    writer: Arc<Writer>,
     path: PathBuf,
+}
+
+/// The writer thread, for [`Store::close`].
+#[derive(Debug)]
+struct Writer {
+    closing: Arc<AtomicBool>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 #[derive(Debug)]
@@ -147,9 +156,13 @@ impl Store {
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let sync = durable_answers(&conn)?;
         let (jobs, rx) = mpsc::channel(8192);
-        std::thread::Builder::new()
+        let closing = Arc::new(AtomicBool::new(false));
+        let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, state, rx, effects, sync))
+            .spawn({
+                let closing = closing.clone();
+                move || writer::run(conn, state, rx, effects, sync, closing)
+            })
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         Ok(Self {
             jobs,
@@ -158,8 +171,33 @@ impl Store {
                 permits: Semaphore::new(READERS),
                 _stop_checkpoints: stop,
             }),
+            writer: Arc::new(Writer {
+                closing,
+                thread: Mutex::new(Some(thread)),
+            }),
             path: path.to_owned(),
         })
+    }
+
+    /// Stops the writer for good: the jobs already queued run, commit and are answered
+    /// (made durable first, as always); any later write is refused with "the database
+    /// writer has stopped". Returns once the writer and its flush thread have ended, so
+    /// nothing writes to the file afterwards, whatever handles are still held. A second
+    /// call returns at once.
+    pub async fn close(&self) {
+        self.writer.closing.store(true, Ordering::Release);
+        // Wakes an idle writer, which then closes its queue. Refused if it has already
+        // stopped, which is fine.
+        let _ = self.write(|_| Ok(())).await;
+        let thread = self
+            .writer
+            .thread
+            .lock()
+            .ok()
+            .and_then(|mut thread| thread.take());
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
     }
 
     /// The database file.

@@ -11,6 +11,7 @@
 //! database, so memory never runs ahead of what is stored.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -189,13 +190,15 @@ pub struct Effects {
 }
 
 /// The writer thread's loop: commits made durable by `sync` (none: as SQLite leaves them),
-/// and the process stopped if a sync fails. Returns when every sender is gone.
+/// and the process stopped if a sync fails. Returns when every sender is gone, or, once
+/// `closing` is set, when the jobs already queued are done (see `Store::close`).
 pub fn run(
     conn: Connection,
     state: WriterState,
     rx: mpsc::Receiver<Box<dyn Job>>,
     effects: Effects,
     sync: Option<super::flush::WalSync>,
+    closing: Arc<AtomicBool>,
 ) {
     run_with(
         conn,
@@ -204,6 +207,7 @@ pub fn run(
         effects,
         sync,
         super::flush::stop_the_process,
+        &closing,
     );
 }
 
@@ -215,6 +219,7 @@ pub(crate) fn run_with(
     effects: Effects,
     sync: Option<super::flush::WalSync>,
     failed: super::flush::OnFailedSync,
+    closing: &AtomicBool,
 ) {
     // A few batches may wait for their fsync; beyond that the writer waits too.
     let (committed, to_flush) = std::sync::mpsc::sync_channel(16);
@@ -237,6 +242,10 @@ pub(crate) fn run_with(
     effects.deadline.send_replace(state.desk.next_deadline());
     let mut rewound = std::time::Instant::now();
     while let Some(first) = rx.blocking_recv() {
+        if closing.load(Ordering::Acquire) {
+            // No new job gets in; those already queued still run, then the loop ends.
+            rx.close();
+        }
         if rewound.elapsed() >= super::REWIND_EVERY {
             super::rewind_wal(&conn);
             rewound = std::time::Instant::now();
@@ -295,7 +304,8 @@ pub(crate) fn run_with(
         });
         stats.batch_ended();
     }
-    // Every sender is gone: the flush thread releases what is left, then the writer ends.
+    // Every sender is gone, or the store is closed and drained: the flush thread releases
+    // what is left, then the writer ends.
     drop(committed);
     let _ = flusher.join();
 }
@@ -578,6 +588,57 @@ mod tests {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert_eq!(commits(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn close_answers_the_queued_jobs_then_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("close.db");
+        let (store, _) = start(&path);
+        // Hold the writer in a first job so that the next three queue behind it, then
+        // close while they wait.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (running, started) = oneshot::channel::<()>();
+        let first = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write(move |ctx| {
+                        running.send(()).unwrap();
+                        held.recv().unwrap();
+                        put(ctx, "k0")
+                    })
+                    .await
+            }
+        });
+        started.await.unwrap();
+        let queued: Vec<_> = ["k1", "k2", "k3"]
+            .into_iter()
+            .map(|key| {
+                let store = store.clone();
+                tokio::spawn(async move { store.write(move |ctx| put(ctx, key)).await })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let closing = tokio::spawn({
+            let store = store.clone();
+            async move { store.close().await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!closing.is_finished(), "close waits for the queued jobs");
+        release.send(()).unwrap();
+        closing.await.unwrap();
+        first.await.unwrap().unwrap();
+        for job in queued {
+            job.await.unwrap().unwrap();
+        }
+        assert_eq!(keys(&path), ["k0", "k1", "k2", "k3"]);
+        assert!(!store.writer_alive());
+        let refused = store.write(|ctx| put(ctx, "k4")).await.unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(keys(&path), ["k0", "k1", "k2", "k3"]);
+        // A second close finds the writer gone and returns.
+        store.close().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -170,6 +170,11 @@ impl TestServer {
         r.body["entries"].as_array().cloned().expect("entries")
     }
 
+    /// The running server's database handle (none for a server attached from elsewhere).
+    pub fn store(&self) -> Option<patient_monitor::store::Store> {
+        self.running.as_ref().map(|r| r.state.store.clone())
+    }
+
     /// Stops the server; returns the temporary directory (the database lives as long as it).
     pub async fn stop(self) -> tempfile::TempDir {
         let Self {
