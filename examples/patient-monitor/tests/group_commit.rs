@@ -69,18 +69,6 @@ async fn every_201_is_already_committed_when_it_arrives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stopping_the_server_ends_its_database_writer() {
     let s = TestServer::start().await;
-    let nurse = s.login("nurse").await;
-    let pid = s
-        .register(&nurse, "Stop Test", &cpf(700_000_100), "ward-a")
-        .await;
-    let r = s
-        .post(
-            &format!("/api/patients/{pid}/vitals"),
-            &nurse,
-            normal_vitals(),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
     let store = s.store().expect("a server started here");
     assert!(store.writer_alive());
     let dir = s.stop().await;

@@ -530,6 +530,33 @@ mod tests {
             .unwrap()
     }
 
+    /// Starts a job that writes `key` once released, and returns when the writer is inside
+    /// it: jobs sent meanwhile queue behind it. Returns the job's answer and its release.
+    async fn hold_writer(
+        store: &Store,
+        key: &'static str,
+    ) -> (
+        tokio::task::JoinHandle<Result<(), Problem>>,
+        std::sync::mpsc::Sender<()>,
+    ) {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (running, started) = oneshot::channel::<()>();
+        let job = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write(move |ctx| {
+                        running.send(()).unwrap();
+                        held.recv().unwrap();
+                        put(ctx, key)
+                    })
+                    .await
+            }
+        });
+        started.await.unwrap();
+        (job, release)
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_refused_job_rolls_back_alone_and_its_batch_commits_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -537,21 +564,7 @@ mod tests {
         let (store, metrics) = start(&path);
         // Hold the writer in a first job until the next three are queued, so they run in
         // one batch (one transaction).
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (running, started) = tokio::sync::oneshot::channel::<()>();
-        let first = tokio::spawn({
-            let store = store.clone();
-            async move {
-                store
-                    .write(move |ctx| {
-                        running.send(()).unwrap();
-                        held.recv().unwrap();
-                        put(ctx, "k0")
-                    })
-                    .await
-            }
-        });
-        started.await.unwrap();
+        let (first, release) = hold_writer(&store, "k0").await;
         let commits_before = metrics.commits.load(Ordering::Relaxed);
         let job = |key: &'static str, refuse: bool| {
             let store = store.clone();
@@ -597,21 +610,7 @@ mod tests {
         let (store, _) = start(&path);
         // Hold the writer in a first job so that the next three queue behind it, then
         // close while they wait.
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (running, started) = oneshot::channel::<()>();
-        let first = tokio::spawn({
-            let store = store.clone();
-            async move {
-                store
-                    .write(move |ctx| {
-                        running.send(()).unwrap();
-                        held.recv().unwrap();
-                        put(ctx, "k0")
-                    })
-                    .await
-            }
-        });
-        started.await.unwrap();
+        let (first, release) = hold_writer(&store, "k0").await;
         let queued: Vec<_> = ["k1", "k2", "k3"]
             .into_iter()
             .map(|key| {
