@@ -23,23 +23,24 @@ const READERS: usize = 4;
 pub struct Store {
     jobs: mpsc::Sender<Box<dyn Job>>,
     readers: Arc<Readers>,
-    writer: Arc<Writer>,
+    threads: Arc<Threads>,
     path: PathBuf,
 }
 
-/// The writer thread, for [`Store::close`].
+/// The threads that write to the file, for [`Store::close`].
 #[derive(Debug)]
-struct Writer {
+struct Threads {
     closing: Arc<AtomicBool>,
-    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpointer: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 #[derive(Debug)]
 struct Readers {
     conns: Mutex<Vec<Connection>>,
     permits: Semaphore,
-    // Dropped with the last handle: stops the checkpointer.
-    _stop_checkpoints: std::sync::mpsc::Sender<()>,
+    // Dropped with the last handle, or sent to by `Store::close`: stops the checkpointer.
+    stop_checkpoints: std::sync::mpsc::Sender<()>,
 }
 
 /// Opens the write connection: creates the file and tables, sets WAL and durability.
@@ -111,6 +112,14 @@ pub(crate) fn rewind_wal(conn: &Connection) {
     }
 }
 
+/// Waits for the thread in `slot`, if it is still there, off the async runtime.
+async fn join(slot: &Mutex<Option<std::thread::JoinHandle<()>>>) {
+    let thread = slot.lock().ok().and_then(|mut thread| thread.take());
+    if let Some(thread) = thread {
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    }
+}
+
 /// One PASSIVE checkpoint; whether it copied every frame in the WAL.
 fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
     let (log, copied): (i64, i64) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -150,14 +159,14 @@ impl Store {
         let checkpoints = Connection::open(path)?;
         checkpoints.pragma_update(None, "busy_timeout", 5000)?;
         let (stop, stopped) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
+        let checkpointer = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || checkpointer(&checkpoints, &stopped))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let sync = durable_answers(&conn)?;
         let (jobs, rx) = mpsc::channel(8192);
         let closing = Arc::new(AtomicBool::new(false));
-        let thread = std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn({
                 let closing = closing.clone();
@@ -169,35 +178,32 @@ impl Store {
             readers: Arc::new(Readers {
                 conns: Mutex::new(readers),
                 permits: Semaphore::new(READERS),
-                _stop_checkpoints: stop,
+                stop_checkpoints: stop,
             }),
-            writer: Arc::new(Writer {
+            threads: Arc::new(Threads {
                 closing,
-                thread: Mutex::new(Some(thread)),
+                writer: Mutex::new(Some(writer)),
+                checkpointer: Mutex::new(Some(checkpointer)),
             }),
             path: path.to_owned(),
         })
     }
 
-    /// Stops the writer for good: the jobs already queued run, commit and are answered
-    /// (made durable first, as always); any later write is refused with "the database
-    /// writer has stopped". Returns once the writer and its flush thread have ended, so
-    /// nothing writes to the file afterwards, whatever handles are still held. A second
-    /// call returns at once.
+    /// Stops writing for good: the jobs already queued run, commit and are answered (made
+    /// durable first, as always); any later write is refused with "the database writer has
+    /// stopped". Then the checkpointer copies the WAL into the database one last time.
+    /// Returns once the writer, its flush thread and the checkpointer have ended, so nothing
+    /// writes to the file afterwards, whatever handles are still held (reads still work).
+    /// A second call returns at once.
     pub async fn close(&self) {
-        self.writer.closing.store(true, Ordering::Release);
+        self.threads.closing.store(true, Ordering::Release);
         // Wakes an idle writer, which then closes its queue. Refused if it has already
         // stopped, which is fine.
         let _ = self.write(|_| Ok(())).await;
-        let thread = self
-            .writer
-            .thread
-            .lock()
-            .ok()
-            .and_then(|mut thread| thread.take());
-        if let Some(thread) = thread {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
-        }
+        join(&self.threads.writer).await;
+        // Refused if the checkpointer has already ended, which is fine.
+        let _ = self.readers.stop_checkpoints.send(());
+        join(&self.threads.checkpointer).await;
     }
 
     /// The database file.
