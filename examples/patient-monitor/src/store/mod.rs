@@ -189,19 +189,25 @@ impl Store {
         })
     }
 
-    /// Stops writing for good: the jobs already queued run, commit and are answered (made
-    /// durable first, as always); any later write is refused with "the database writer has
-    /// stopped". Then the checkpointer copies the WAL into the database one last time.
-    /// Returns once the writer, its flush thread and the checkpointer have ended, so nothing
-    /// writes to the file afterwards, whatever handles are still held (reads still work).
-    /// A second call returns at once.
+    /// Closes the database for good, whatever handles are still held: the jobs already
+    /// queued run, commit and are answered (made durable first, as always); any later
+    /// write is refused with "the database writer has stopped", any later read with "the
+    /// database is closed". Then the checkpointer copies the WAL into the database one last
+    /// time. Returns once the writer, its flush thread and the checkpointer have ended, so
+    /// nothing writes to the file afterwards; with no read in flight, every connection is
+    /// closed and SQLite has removed the WAL. A second call returns at once.
     pub async fn close(&self) {
         self.threads.closing.store(true, Ordering::Release);
         // Wakes an idle writer, which then closes its queue. Refused if it has already
         // stopped, which is fine.
         let _ = self.write(|_| Ok(())).await;
         join(&self.threads.writer).await;
-        // Refused if the checkpointer has already ended, which is fine.
+        self.readers.permits.close();
+        if let Ok(mut pool) = self.readers.conns.lock() {
+            pool.clear();
+        }
+        // Refused if the checkpointer has already ended, which is fine. Its connection is
+        // then the last one, and closing it removes the WAL.
         let _ = self.readers.stop_checkpoints.send(());
         join(&self.threads.checkpointer).await;
     }
@@ -259,7 +265,10 @@ impl Store {
         .await
         .map_err(|e| Problem::internal("reader task", e))?;
         if let Ok(mut pool) = readers.conns.lock() {
-            pool.push(conn);
+            // A store closed meanwhile keeps no connection.
+            if !readers.permits.is_closed() {
+                pool.push(conn);
+            }
         }
         result
     }

@@ -631,15 +631,18 @@ mod tests {
         for job in queued {
             job.await.unwrap().unwrap();
         }
-        assert_eq!(keys(&path), ["k0", "k1", "k2", "k3"]);
         // Both threads that write to the file were joined, the checkpointer after its last
-        // checkpoint: the database file alone, without its WAL, holds every row.
+        // checkpoint, and every connection is closed: SQLite has removed the WAL, and the
+        // database file alone holds every row.
         assert!(store.threads.writer.lock().unwrap().is_none());
         assert!(store.threads.checkpointer.lock().unwrap().is_none());
+        assert!(!dir.path().join("close.db-wal").exists());
         let alone = dir.path().join("alone.db");
         std::fs::copy(&path, &alone).unwrap();
         assert_eq!(keys(&alone), ["k0", "k1", "k2", "k3"]);
         assert!(!store.writer_alive());
+        let closed = store.read(|_| Ok(())).await.unwrap_err();
+        assert_eq!(closed.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
         let refused = store.write(|ctx| put(ctx, "k4")).await.unwrap_err();
         assert_eq!(refused.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(keys(&path), ["k0", "k1", "k2", "k3"]);
