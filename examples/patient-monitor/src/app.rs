@@ -47,8 +47,8 @@ pub struct Running {
 
 impl Running {
     /// Stops serving and the background tasks, waits for the server to finish, then
-    /// closes the database: queued writes are committed and answered, and the writer
-    /// has ended when this returns.
+    /// closes the database ([`Store::close`](crate::store::Store::close)): queued writes
+    /// are committed and answered, and nothing writes to the file when this returns.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -68,7 +68,7 @@ impl Running {
             .await
             .is_err()
         {
-            tracing::warn!("the database writer did not finish within 10 s of shutdown");
+            tracing::warn!("the database did not close within 10 s of shutdown");
         }
     }
 

@@ -207,7 +207,7 @@ impl Store {
             pool.clear();
         }
         // Refused if the checkpointer has already ended, which is fine. Its connection is
-        // then the last one, and closing it removes the WAL.
+        // the last one open, and closing it removes the WAL.
         let _ = self.readers.stop_checkpoints.send(());
         join(&self.threads.checkpointer).await;
     }
