@@ -31,6 +31,10 @@ pub struct Store {
 #[derive(Debug)]
 struct Threads {
     closing: Arc<AtomicBool>,
+    /// Held for the whole of a [`Store::close`], so that a second, concurrent call returns
+    /// only once the first has finished (instead of finding the threads already taken and
+    /// returning while they are still being joined).
+    closer: tokio::sync::Mutex<()>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     checkpointer: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
@@ -182,6 +186,7 @@ impl Store {
             }),
             threads: Arc::new(Threads {
                 closing,
+                closer: tokio::sync::Mutex::new(()),
                 writer: Mutex::new(Some(writer)),
                 checkpointer: Mutex::new(Some(checkpointer)),
             }),
@@ -195,8 +200,10 @@ impl Store {
     /// database is closed". Then the checkpointer copies the WAL into the database one last
     /// time. Returns once the writer, its flush thread and the checkpointer have ended, so
     /// nothing writes to the file afterwards; with no read in flight, every connection is
-    /// closed and SQLite has removed the WAL. A second call returns at once.
+    /// closed and SQLite has removed the WAL. A call made while another is under way
+    /// returns when that one has finished; a later call returns at once.
     pub async fn close(&self) {
+        let _closer = self.threads.closer.lock().await;
         self.threads.closing.store(true, Ordering::Release);
         // Wakes an idle writer, which then closes its queue. Refused if it has already
         // stopped, which is fine.

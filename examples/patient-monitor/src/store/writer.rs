@@ -651,6 +651,33 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_second_close_returns_only_when_the_first_has_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.db");
+        let (store, _) = start(&path);
+        let (first, release) = hold_writer(&store, "k0").await;
+        let close = || {
+            let store = store.clone();
+            tokio::spawn(async move { store.close().await })
+        };
+        let one = close();
+        // Let the first close take the writer's thread to join it, then start the second.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let two = close();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!two.is_finished(), "the second close waits for the first");
+        release.send(()).unwrap();
+        two.await.unwrap();
+        // The second has returned, so the first's work is done: both threads joined and
+        // the WAL removed.
+        assert!(store.threads.checkpointer.lock().unwrap().is_none());
+        assert!(!dir.path().join("twice.db-wal").exists());
+        one.await.unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(keys(&path), ["k0"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sustained_writes_rewind_the_wal_instead_of_growing_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wal.db");
