@@ -660,21 +660,42 @@ mod tests {
             let store = store.clone();
             tokio::spawn(async move { store.close().await })
         };
+        // The first close queues its wake-up job behind the held one. Behind that, fill
+        // the rest of its batch, then a job that holds the writer in the next batch: the
+        // first close gets its answer and then waits for a writer thread that cannot end.
         let one = close();
-        // Let the first close take the writer's thread to join it, then start the second.
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let two = close();
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        assert!(!two.is_finished(), "the second close waits for the first");
+        let mut fillers = Vec::new();
+        for _ in 1..MAX_BATCH {
+            let (job, answer) = task(|_| Ok(()));
+            store.jobs.send(job).await.unwrap();
+            fillers.push(answer);
+        }
+        let (release_last, held) = std::sync::mpsc::channel::<()>();
+        let (job, last) = task(move |ctx| {
+            held.recv().unwrap();
+            put(ctx, "k1")
+        });
+        store.jobs.send(job).await.unwrap();
         release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        for answer in fillers {
+            answer.await.unwrap().unwrap();
+        }
+        // The queue is closed and the writer is held: a second close has nothing left to
+        // send, and must not return before the first has joined the writer.
+        let two = close();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!one.is_finished(), "the first close waits for the writer");
+        assert!(!two.is_finished(), "the second close waits for the first");
+        release_last.send(()).unwrap();
         two.await.unwrap();
-        // The second has returned, so the first's work is done: both threads joined and
-        // the WAL removed.
-        assert!(store.threads.checkpointer.lock().unwrap().is_none());
+        // The second has returned, so the first's work is done: the WAL is removed, which
+        // takes every connection closed, the writer's too.
         assert!(!dir.path().join("twice.db-wal").exists());
         one.await.unwrap();
-        first.await.unwrap().unwrap();
-        assert_eq!(keys(&path), ["k0"]);
+        last.await.unwrap().unwrap();
+        assert_eq!(keys(&path), ["k0", "k1"]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
